@@ -96,6 +96,7 @@ public sealed class Florence2Engine : IDisposable, IAsyncDisposable
     {
         private readonly EngineOutcome?[] _outcomes = new EngineOutcome?[requests.Count];
         private readonly RunOptions _runOptions = new();
+        private int _admitted;
         private double _visionMs;
         private double _encoderMs;
 
@@ -119,6 +120,7 @@ public sealed class Florence2Engine : IDisposable, IAsyncDisposable
                     live.Add(new LiveRequest(i, requests[i], CreateSearch(requests[i].Generation)));
                 }
                 if (live.Count == 0) return;
+                _admitted = live.Count;
 
                 using var cache = new DecoderCache(engine._ops);
                 Encode(live, prompts, cache);
@@ -336,7 +338,7 @@ public sealed class Florence2Engine : IDisposable, IAsyncDisposable
         {
             var ids = request.Search.Result;
             string text = engine._tokenizer.Decode(ids);
-            var timings = new StageTimings(requests.Count, _visionMs, _encoderMs, decoderMs, steps);
+            var timings = new StageTimings(_admitted, _visionMs, _encoderMs, decoderMs, steps);
             return new EngineOutcome(EngineOutcomeStatus.Completed, new EngineResult(ids, text, timings));
         }
 

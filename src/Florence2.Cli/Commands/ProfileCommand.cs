@@ -1,0 +1,66 @@
+using System.Diagnostics;
+using Florence2.Generation;
+using Florence2.Inference;
+using Florence2.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Florence2.Cli.Commands;
+
+/// <summary>
+/// <c>florence2 profile</c>: per-stage timings of the engine (vision, encoder, decoder per step) on synthetic
+/// images, at each batch size, decoding a fixed number of tokens (EOS ignored).
+/// </summary>
+internal static class ProfileCommand
+{
+    private const string OdPrompt = "Locate the objects with category name in the image.";
+
+    public static Task<int> RunAsync(CommandArguments args)
+    {
+        var folder = ModelFolder.Open(args.Required("model"), ModelPrecision.Parse(args.Option("dtype")));
+        var options = new InferenceOptions
+        {
+            Provider = Enum.Parse<ExecutionProviderKind>(args.Option("provider") ?? "auto", ignoreCase: true),
+            IntraOpThreads = args.Int("threads", 0),
+        };
+        int[] batches = args.IntList("batch", [1, 8]);
+        int tokens = args.Int("tokens", 32);
+        int beams = args.Int("beams", 1);
+        int repeat = args.Int("repeat", 3);
+        using var pool = Florence2EnginePool.Create(folder, options, NullLogger.Instance);
+        var engine = pool.Primary;
+        Console.WriteLine($"model {folder.Id} ({folder.Precision}) on {engine.Provider.Name}: {engine.Provider.Reason}");
+        Console.WriteLine($"{Environment.ProcessorCount} logical cores; {tokens} tokens per request, {beams} beam(s), best of {repeat}");
+        Console.WriteLine("batch | vision ms | encoder ms | decoder ms/step | total ms | images/s | tokens/s");
+
+        var settings = new GenerationSettings { NumBeams = beams, MaxNewTokens = tokens, IgnoreEos = true };
+        // Warm-up: first runs allocate arenas and pick kernels.
+        engine.RunBatch(MakeBatch(1, settings));
+        foreach (int batch in batches)
+        {
+            StageTimings? best = null;
+            double bestWall = double.MaxValue;
+            for (int r = 0; r < repeat; r++)
+            {
+                var stopwatch = Stopwatch.StartNew();
+                var outcomes = engine.RunBatch(MakeBatch(batch, settings));
+                double wall = stopwatch.Elapsed.TotalMilliseconds;
+                var failed = outcomes.FirstOrDefault(o => o.Status != EngineOutcomeStatus.Completed);
+                if (failed is not null) throw failed.Error ?? new InvalidOperationException($"request {failed.Status}");
+                if (wall < bestWall)
+                {
+                    bestWall = wall;
+                    best = outcomes.Select(o => o.Result!.Timings).MaxBy(t => t.DecoderMs);
+                }
+            }
+            double perStep = best!.DecoderMs / Math.Max(1, best.DecoderSteps);
+            Console.WriteLine(
+                $"{batch,5} | {best.VisionMs,9:F1} | {best.EncoderMs,10:F1} | {perStep,15:F2} | {bestWall,8:F1} | {batch * 1000 / bestWall,8:F2} | {batch * tokens * 1000 / bestWall,8:F1}");
+        }
+        return Task.FromResult(0);
+    }
+
+    private static EngineRequest[] MakeBatch(int size, GenerationSettings settings) =>
+        Enumerable.Range(0, size)
+            .Select(i => new EngineRequest { Image = new SyntheticImage(640, 480, seed: i), Prompt = OdPrompt, Generation = settings })
+            .ToArray();
+}

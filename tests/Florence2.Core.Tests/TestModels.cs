@@ -1,0 +1,14 @@
+using Florence2.Fixtures;
+
+namespace Florence2.Tests;
+
+/// <summary>Fixture model folders written once per machine into the temp folder (never into the repository).</summary>
+public static class TestModels
+{
+    private static readonly string Root = Path.Combine(Path.GetTempPath(), "florence2-test-models");
+
+    public static string Tiny => FixtureModelCache.GetOrCreate(FixtureModelSpec.Tiny, Root, TestAssets.Directory);
+
+    public static string Scripted(IReadOnlyList<int> script) =>
+        FixtureModelCache.GetOrCreate(FixtureModelSpec.Scripted(script), Root, TestAssets.Directory);
+}
