@@ -1,0 +1,103 @@
+namespace Florence2.Fixtures;
+
+/// <summary>
+/// Dimensions and seed of a Florence-2-shaped fixture model with random weights.
+/// Two specs with the same <see cref="Fingerprint"/> produce byte-identical model folders.
+/// </summary>
+public sealed record FixtureModelSpec
+{
+    /// <summary>Vocabulary of the real tokenizer; the fixture keeps it so token ids mean the same thing.</summary>
+    public const int FlorenceVocabSize = 51289;
+
+    /// <summary>The real vision encoder yields 1 pooled token + a 24×24 grid for a 768² image.</summary>
+    public const int FlorenceImageTokens = 577;
+
+    /// <summary>Token emitted by a scripted decoder once its script is exhausted (= eos_token_id).</summary>
+    public const int EndOfSequenceTokenId = 2;
+
+    public required string Name { get; init; }
+    public required ulong Seed { get; init; }
+    public required int DModel { get; init; }
+    public required int EncoderLayers { get; init; }
+    public required int DecoderLayers { get; init; }
+    public required int EncoderAttentionHeads { get; init; }
+    public required int DecoderAttentionHeads { get; init; }
+    public required int EncoderFfnDim { get; init; }
+    public required int DecoderFfnDim { get; init; }
+    public required int MaxPositionEmbeddings { get; init; }
+    public required VisionEncoderSpec Vision { get; init; }
+    public int VocabSize { get; init; } = FlorenceVocabSize;
+    public int NumImageTokens { get; init; } = FlorenceImageTokens;
+
+    /// <summary>
+    /// When set, the decoder's logits are dominated by these tokens: decoder position p predicts
+    /// ScriptTokenIds[p], and EOS after the script. Null for an ordinary random model.
+    /// </summary>
+    public IReadOnlyList<int>? ScriptTokenIds { get; init; }
+
+    public int EncoderHeadDim => DModel / EncoderAttentionHeads;
+    public int DecoderHeadDim => DModel / DecoderAttentionHeads;
+
+    /// <summary>Smallest model with the real interface: fast to write and to run in unit tests.</summary>
+    public static FixtureModelSpec Tiny { get; } = new()
+    {
+        Name = "tiny",
+        Seed = 20240617,
+        DModel = 16,
+        EncoderLayers = 1,
+        DecoderLayers = 2,
+        EncoderAttentionHeads = 2,
+        DecoderAttentionHeads = 2,
+        EncoderFfnDim = 32,
+        DecoderFfnDim = 32,
+        MaxPositionEmbeddings = 1024,
+        Vision = VisionEncoderSpec.SinglePatchConv(channels: 16),
+    };
+
+    /// <summary>Florence-2-base dimensions (and a vision encoder of DaViT-base cost), for benchmarks.</summary>
+    public static FixtureModelSpec Base { get; } = new()
+    {
+        Name = "base",
+        Seed = 20240618,
+        DModel = 768,
+        EncoderLayers = 6,
+        DecoderLayers = 6,
+        EncoderAttentionHeads = 12,
+        DecoderAttentionHeads = 12,
+        EncoderFfnDim = 3072,
+        DecoderFfnDim = 3072,
+        MaxPositionEmbeddings = 1024,
+        Vision = VisionEncoderSpec.DaVitBaseLike,
+    };
+
+    /// <summary>Tiny dimensions whose decoder greedily emits <paramref name="tokenIds"/> then EOS, whatever the input.</summary>
+    public static FixtureModelSpec Scripted(IReadOnlyList<int> tokenIds)
+    {
+        ArgumentNullException.ThrowIfNull(tokenIds);
+        var script = tokenIds.ToArray();
+        if (script.Length > Tiny.MaxPositionEmbeddings)
+            throw new ArgumentException($"A script may hold at most {Tiny.MaxPositionEmbeddings} tokens.", nameof(tokenIds));
+        foreach (var id in script)
+        {
+            if (id < 0 || id >= FlorenceVocabSize)
+                throw new ArgumentOutOfRangeException(nameof(tokenIds), id, $"Token ids must lie in [0, {FlorenceVocabSize}).");
+        }
+        return Tiny with { Name = "scripted", ScriptTokenIds = script };
+    }
+
+    /// <summary>Stable content hash (hex) of every field; names the cache folder.</summary>
+    public string Fingerprint => SpecFingerprint.Compute(this);
+
+    /// <summary>Throws when the dimensions cannot form a valid model.</summary>
+    public void Validate()
+    {
+        if (DModel <= 0) throw new ArgumentException("DModel must be positive.");
+        if (DModel % EncoderAttentionHeads != 0 || DModel % DecoderAttentionHeads != 0)
+            throw new ArgumentException("DModel must be a multiple of the head counts.");
+        if (EncoderLayers < 1 || DecoderLayers < 1) throw new ArgumentException("Need at least one encoder and one decoder layer.");
+        if (MaxPositionEmbeddings < 1) throw new ArgumentException("MaxPositionEmbeddings must be positive.");
+        if (string.IsNullOrWhiteSpace(Name) || Name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
+            throw new ArgumentException("Name must be usable as a folder name.");
+        Vision.Validate();
+    }
+}

@@ -1,0 +1,92 @@
+using Florence2.Fixtures;
+
+namespace Florence2.Tests.Fixtures;
+
+/// <summary>Drives embed_tokens + decoder_model_merged the way the engine will (optimum/transformers.js protocol).</summary>
+public sealed class DecoderHarness : IDisposable
+{
+    public const long DecoderStartTokenId = 2;
+
+    private readonly OrtModel _embed;
+
+    public DecoderHarness(string modelDirectory, FixtureModelSpec spec)
+    {
+        Spec = spec;
+        _embed = new OrtModel(TinyModelsFixture.ModelPath(modelDirectory, FixtureModelWriter.EmbedTokensFile));
+        Decoder = new OrtModel(TinyModelsFixture.ModelPath(modelDirectory, FixtureModelWriter.DecoderMergedFile));
+    }
+
+    public FixtureModelSpec Spec { get; }
+    public OrtModel Decoder { get; }
+
+    public FloatTensor Embed(params long[] ids)
+    {
+        using var inputs = new OrtInputs().Int64("input_ids", ids, 1, ids.Length);
+        return _embed.Run(inputs)["inputs_embeds"];
+    }
+
+    /// <summary>use_cache_branch = false with empty pasts, over all of <paramref name="ids"/>.</summary>
+    public DecoderStep RunWithoutCache(long[] ids, FloatTensor encoderStates, long[] encoderMask)
+    {
+        using var inputs = CommonInputs(Embed(ids), encoderStates, encoderMask, useCache: false);
+        long[] emptyShape = [1, Spec.DecoderAttentionHeads, 0, Spec.DecoderHeadDim];
+        foreach (var name in PastNames()) inputs.EmptyFloat(name, emptyShape);
+        return new DecoderStep(Decoder.Run(inputs));
+    }
+
+    /// <summary>use_cache_branch = true for one new token, with explicit past tensors (keyed by past_key_values.* name).</summary>
+    public DecoderStep RunWithCache(long id, FloatTensor encoderStates, long[] encoderMask, IReadOnlyDictionary<string, FloatTensor> pasts)
+    {
+        using var inputs = CommonInputs(Embed(id), encoderStates, encoderMask, useCache: true);
+        foreach (var name in PastNames()) inputs.Float(name, pasts[name]);
+        return new DecoderStep(Decoder.Run(inputs));
+    }
+
+    /// <summary>Pasts for the next cached step: self-attention cache from the latest step, cross-attention cache from step 0.</summary>
+    public IReadOnlyDictionary<string, FloatTensor> NextPasts(DecoderStep latest, DecoderStep first)
+    {
+        var pasts = new Dictionary<string, FloatTensor>();
+        for (var layer = 0; layer < Spec.DecoderLayers; layer++)
+        {
+            foreach (var part in new[] { "key", "value" })
+            {
+                pasts[$"past_key_values.{layer}.decoder.{part}"] = latest.Outputs[$"present.{layer}.decoder.{part}"];
+                pasts[$"past_key_values.{layer}.encoder.{part}"] = first.Outputs[$"present.{layer}.encoder.{part}"];
+            }
+        }
+        return pasts;
+    }
+
+    public IEnumerable<string> PastNames()
+    {
+        for (var layer = 0; layer < Spec.DecoderLayers; layer++)
+        {
+            yield return $"past_key_values.{layer}.decoder.key";
+            yield return $"past_key_values.{layer}.decoder.value";
+            yield return $"past_key_values.{layer}.encoder.key";
+            yield return $"past_key_values.{layer}.encoder.value";
+        }
+    }
+
+    private static OrtInputs CommonInputs(FloatTensor embeds, FloatTensor encoderStates, long[] encoderMask, bool useCache) =>
+        new OrtInputs()
+            .Float("inputs_embeds", embeds)
+            .Float("encoder_hidden_states", encoderStates)
+            .Int64("encoder_attention_mask", encoderMask, 1, encoderMask.Length)
+            .Bool("use_cache_branch", useCache);
+
+    public void Dispose()
+    {
+        _embed.Dispose();
+        Decoder.Dispose();
+    }
+}
+
+/// <summary>All outputs of one decoder run.</summary>
+public sealed record DecoderStep(IReadOnlyDictionary<string, FloatTensor> Outputs)
+{
+    public FloatTensor Logits => Outputs["logits"];
+
+    /// <summary>Logits of the last decoder position (batch 1).</summary>
+    public float[] LastLogits => Logits.Row((int)Logits.Shape[1] - 1);
+}

@@ -1,0 +1,36 @@
+namespace Florence2.Tests.Fixtures;
+
+/// <summary>A dense float tensor copied out of ONNX Runtime (row-major).</summary>
+public sealed record FloatTensor(float[] Data, long[] Shape)
+{
+    public static FloatTensor Random(Random random, params long[] shape)
+    {
+        var data = new float[shape.Aggregate(1L, (a, b) => a * b)];
+        for (var i = 0; i < data.Length; i++) data[i] = (float)(random.NextDouble() * 2 - 1);
+        return new FloatTensor(data, shape);
+    }
+
+    public FloatTensor DeepCopy() => new((float[])Data.Clone(), (long[])Shape.Clone());
+
+    /// <summary>Row <paramref name="row"/> of the last axis, for a tensor of shape [1, rows, width].</summary>
+    public float[] Row(int row)
+    {
+        var width = (int)Shape[^1];
+        return Data.AsSpan(row * width, width).ToArray();
+    }
+
+    public static float MaxAbsDifference(ReadOnlySpan<float> a, ReadOnlySpan<float> b)
+    {
+        Assert.Equal(a.Length, b.Length);
+        var max = 0f;
+        for (var i = 0; i < a.Length; i++) max = MathF.Max(max, MathF.Abs(a[i] - b[i]));
+        return max;
+    }
+
+    public static int ArgMax(ReadOnlySpan<float> values)
+    {
+        var best = 0;
+        for (var i = 1; i < values.Length; i++) if (values[i] > values[best]) best = i;
+        return best;
+    }
+}

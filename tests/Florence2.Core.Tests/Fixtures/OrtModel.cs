@@ -1,0 +1,30 @@
+using Microsoft.ML.OnnxRuntime;
+
+namespace Florence2.Tests.Fixtures;
+
+/// <summary>An ONNX Runtime CPU session with a test-friendly Run: named inputs in, every output copied out.</summary>
+public sealed class OrtModel : IDisposable
+{
+    public OrtModel(string path)
+    {
+        using var options = new SessionOptions { IntraOpNumThreads = 1, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        Session = new InferenceSession(path, options);
+    }
+
+    public InferenceSession Session { get; }
+
+    public IReadOnlyDictionary<string, FloatTensor> Run(OrtInputs inputs)
+    {
+        using var runOptions = new RunOptions();
+        using var results = Session.Run(runOptions, inputs.Values, Session.OutputNames);
+        var outputs = new Dictionary<string, FloatTensor>();
+        for (var i = 0; i < results.Count; i++)
+        {
+            var shape = results[i].GetTensorTypeAndShape().Shape;
+            outputs[Session.OutputNames[i]] = new FloatTensor(results[i].GetTensorDataAsSpan<float>().ToArray(), shape);
+        }
+        return outputs;
+    }
+
+    public void Dispose() => Session.Dispose();
+}
