@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Florence2.Fixtures;
+using Florence2.Fixtures.Assets;
 using Florence2.Tokenization;
 
 namespace Florence2.Cli.Commands;

@@ -34,6 +34,8 @@ public sealed class ExecutionProviderSelector(InferenceOptions options, ILogger 
         }
         try
         {
+            // The CUDA provider logs through ORT's default logger, which exists only once the environment does.
+            _ = OrtEnv.Instance();
             var cuda = new OrtCUDAProviderOptions();
             var settings = new Dictionary<string, string>
             {
