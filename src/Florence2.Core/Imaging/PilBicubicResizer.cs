@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Runtime.CompilerServices;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
@@ -65,7 +64,7 @@ public sealed class PilBicubicResizer
         {
             if (needVertical)
             {
-                VerticalPass(source, BicubicAxisWeights.Create(source.Height, TargetHeight), sourceRowOffset: 0, destination);
+                FixedPointPasses.Vertical(source, BicubicAxisWeights.Create(source.Height, TargetHeight), sourceRowOffset: 0, destination);
             }
             else
             {
@@ -81,7 +80,7 @@ public sealed class PilBicubicResizer
         var horizontal = BicubicAxisWeights.Create(source.Width, TargetWidth);
         if (!needVertical)
         {
-            HorizontalPass(source, horizontal, firstRow: 0, destination);
+            FixedPointPasses.Horizontal(source, horizontal, firstRow: 0, destination);
             return;
         }
 
@@ -93,100 +92,12 @@ public sealed class PilBicubicResizer
         try
         {
             Span<byte> intermediate = rented.AsSpan(0, rows * rowBytes);
-            HorizontalPass(source, horizontal, firstRow, intermediate);
-            VerticalPass(new PackedRgbRows(intermediate, TargetWidth, rows), vertical, sourceRowOffset: firstRow, destination);
+            FixedPointPasses.Horizontal(source, horizontal, firstRow, intermediate);
+            FixedPointPasses.Vertical(new PackedRgbRows(intermediate, TargetWidth, rows), vertical, sourceRowOffset: firstRow, destination);
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(rented);
         }
-    }
-
-    /// <summary>ImagingResampleHorizontal_8bpc: each output row is one source row (from <paramref name="firstRow"/> on) filtered along x.</summary>
-    private static void HorizontalPass<TRows>(TRows source, BicubicAxisWeights weights, int firstRow, Span<byte> destination)
-        where TRows : IRgbRows, allows ref struct
-    {
-        int outWidth = weights.OutSize;
-        int rowBytes = outWidth * 3;
-        int rows = destination.Length / rowBytes;
-        ReadOnlySpan<int> first = weights.First;
-        ReadOnlySpan<int> count = weights.Count;
-        ReadOnlySpan<int> allWeights = weights.Weights;
-        int stride = weights.Stride;
-
-        for (int y = 0; y < rows; y++)
-        {
-            ReadOnlySpan<byte> input = source.Row(firstRow + y);
-            Span<byte> output = destination.Slice(y * rowBytes, rowBytes);
-            for (int x = 0; x < outWidth; x++)
-            {
-                int taps = count[x];
-                ReadOnlySpan<int> k = allWeights.Slice(x * stride, taps);
-                ReadOnlySpan<byte> pixels = input.Slice(first[x] * 3, taps * 3);
-                int r = BicubicAxisWeights.RoundingHalf, g = r, b = r;
-                for (int t = 0; t < k.Length; t++)
-                {
-                    int w = k[t];
-                    r += pixels[3 * t] * w;
-                    g += pixels[(3 * t) + 1] * w;
-                    b += pixels[(3 * t) + 2] * w;
-                }
-
-                output[3 * x] = Clip8(r);
-                output[(3 * x) + 1] = Clip8(g);
-                output[(3 * x) + 2] = Clip8(b);
-            }
-        }
-    }
-
-    /// <summary>
-    /// ImagingResampleVertical_8bpc. Accumulates whole rows (tap by tap into an int row) instead of pixel by pixel:
-    /// integer addition is exact, so the order does not change a single bit, and the row-wise loop reads memory linearly.
-    /// </summary>
-    private static void VerticalPass<TRows>(TRows source, BicubicAxisWeights weights, int sourceRowOffset, Span<byte> destination)
-        where TRows : IRgbRows, allows ref struct
-    {
-        int rowBytes = source.Width * 3;
-        int[] rented = ArrayPool<int>.Shared.Rent(rowBytes);
-        try
-        {
-            Span<int> sums = rented.AsSpan(0, rowBytes);
-            for (int y = 0; y < weights.OutSize; y++)
-            {
-                sums.Fill(BicubicAxisWeights.RoundingHalf);
-                int first = weights.First[y] - sourceRowOffset;
-                ReadOnlySpan<int> k = weights.Weights.AsSpan(y * weights.Stride, weights.Count[y]);
-                for (int t = 0; t < k.Length; t++)
-                {
-                    MultiplyAdd(source.Row(first + t), k[t], sums);
-                }
-
-                Span<byte> output = destination.Slice(y * rowBytes, rowBytes);
-                for (int i = 0; i < output.Length; i++)
-                {
-                    output[i] = Clip8(sums[i]);
-                }
-            }
-        }
-        finally
-        {
-            ArrayPool<int>.Shared.Return(rented);
-        }
-    }
-
-    private static void MultiplyAdd(ReadOnlySpan<byte> row, int weight, Span<int> sums)
-    {
-        for (int i = 0; i < sums.Length; i++)
-        {
-            sums[i] += row[i] * weight;
-        }
-    }
-
-    /// <summary>Pillow's clip8: drop the fraction bits (arithmetic shift) and clamp to 0..255.</summary>
-    [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static byte Clip8(int fixedPointSum)
-    {
-        int value = fixedPointSum >> BicubicAxisWeights.PrecisionBits;
-        return (byte)Math.Clamp(value, 0, 255);
     }
 }

@@ -119,6 +119,17 @@ public sealed class PilBicubicResizerTests
         Assert.Equal(pillowSha256, Convert.ToHexStringLower(SHA256.HashData(output)));
     }
 
+    /// <summary>Same Pillow reference as above, read through ImageSharp's (possibly discontiguous) pixel rows.</summary>
+    [Fact]
+    public void ImageSharpSourceMatchesPillowBitForBit()
+    {
+        byte[] source = TestImages.LcgBytes(1000 * 700 * 3, 7);
+
+        byte[] output = ResizeThroughImageSharp(source, 1000, 700, 768, 768);
+
+        Assert.Equal("2441090dbcd00acb4dde6bdc8ffa737acd877c8b4ed19ba5c08ac2d092ae779a", Convert.ToHexStringLower(SHA256.HashData(output)));
+    }
+
     [Fact]
     public void SameSizeIsAnExactCopy()
     {
