@@ -74,8 +74,8 @@ public sealed record FixtureModelSpec
     public static FixtureModelSpec Scripted(IReadOnlyList<int> tokenIds)
     {
         ArgumentNullException.ThrowIfNull(tokenIds);
-        var script = tokenIds.ToArray();
-        if (script.Length > Tiny.MaxPositionEmbeddings)
+        var script = tokenIds.ToArray().AsReadOnly(); // a private copy: later changes to the caller's list can't alter the spec
+        if (script.Count > Tiny.MaxPositionEmbeddings)
             throw new ArgumentException($"A script may hold at most {Tiny.MaxPositionEmbeddings} tokens.", nameof(tokenIds));
         foreach (var id in script)
         {
