@@ -25,6 +25,15 @@ public sealed class LogitsProcessorTests
     }
 
     [Fact]
+    public void NoRepeat3Gram_CountsTheDecoderStartToken()
+    {
+        // The history includes the start token 2: the first trigram (2,0,5) bans 5 once (2,0) recurs.
+        var scores = Ones(10);
+        new NoRepeatNGramProcessor(3).Process([2, 0, 5, 2, 0], scores);
+        Assert.Equal([5], Banned(scores));
+    }
+
+    [Fact]
     public void NoRepeat3Gram_OverlappingTrigrams()
     {
         // 7 7 7 7: trigrams (7,7,7) twice, overlapping; last two (7,7) → bans 7.
