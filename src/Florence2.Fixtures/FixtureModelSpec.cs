@@ -74,15 +74,10 @@ public sealed record FixtureModelSpec
     public static FixtureModelSpec Scripted(IReadOnlyList<int> tokenIds)
     {
         ArgumentNullException.ThrowIfNull(tokenIds);
-        var script = tokenIds.ToArray();
-        if (script.Length > Tiny.MaxPositionEmbeddings)
-            throw new ArgumentException($"A script may hold at most {Tiny.MaxPositionEmbeddings} tokens.", nameof(tokenIds));
-        foreach (var id in script)
-        {
-            if (id < 0 || id >= FlorenceVocabSize)
-                throw new ArgumentOutOfRangeException(nameof(tokenIds), id, $"Token ids must lie in [0, {FlorenceVocabSize}).");
-        }
-        return Tiny with { Name = "scripted", ScriptTokenIds = script };
+        // A private copy: later changes to the caller's list can't alter the spec.
+        var spec = Tiny with { Name = "scripted", ScriptTokenIds = tokenIds.ToArray().AsReadOnly() };
+        spec.Validate();
+        return spec;
     }
 
     /// <summary>Stable content hash (hex) of every field; names the cache folder.</summary>
@@ -99,5 +94,13 @@ public sealed record FixtureModelSpec
         if (string.IsNullOrWhiteSpace(Name) || Name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
             throw new ArgumentException("Name must be usable as a folder name.");
         Vision.Validate();
+        if (ScriptTokenIds is { } script)
+        {
+            // Decoder positions index the script table, which has one entry per position.
+            if (script.Count > MaxPositionEmbeddings)
+                throw new ArgumentException($"A script may hold at most {MaxPositionEmbeddings} tokens.");
+            if (script.Any(id => id < 0 || id >= VocabSize))
+                throw new ArgumentException($"Script token ids must lie in [0, {VocabSize}).");
+        }
     }
 }

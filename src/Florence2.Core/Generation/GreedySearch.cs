@@ -1,3 +1,5 @@
+using System.Runtime.InteropServices;
+
 namespace Florence2.Generation;
 
 /// <summary>
@@ -58,7 +60,7 @@ public sealed class GreedySearch : ISequenceSearch
             _scores = new float[vocabSize];
 
         logits.CopyTo(_scores);
-        _processors.Process(System.Runtime.InteropServices.CollectionsMarshal.AsSpan(_history), _scores);
+        _processors.Process(CollectionsMarshal.AsSpan(_history), _scores);
         int token = ArgMax(_scores);
         _history.Add(token);
 

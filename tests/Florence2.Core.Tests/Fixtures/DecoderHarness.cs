@@ -25,20 +25,34 @@ public sealed class DecoderHarness : IDisposable
         return _embed.Run(inputs)["inputs_embeds"];
     }
 
-    /// <summary>use_cache_branch = false with empty pasts, over all of <paramref name="ids"/>.</summary>
-    public DecoderStep RunWithoutCache(long[] ids, FloatTensor encoderStates, long[] encoderMask)
-    {
-        using var inputs = CommonInputs(Embed(ids), encoderStates, encoderMask, useCache: false);
-        long[] emptyShape = [1, Spec.DecoderAttentionHeads, 0, Spec.DecoderHeadDim];
-        foreach (var name in PastNames()) inputs.EmptyFloat(name, emptyShape);
-        return new DecoderStep(Decoder.Run(inputs));
-    }
+    /// <summary>use_cache_branch = false with empty pasts, over all of <paramref name="ids"/> (batch 1).</summary>
+    public DecoderStep RunWithoutCache(long[] ids, FloatTensor encoderStates, long[] encoderMask) =>
+        Run(Embed(ids), encoderStates, encoderMask, pasts: null);
 
-    /// <summary>use_cache_branch = true for one new token, with explicit past tensors (keyed by past_key_values.* name).</summary>
-    public DecoderStep RunWithCache(long id, FloatTensor encoderStates, long[] encoderMask, IReadOnlyDictionary<string, FloatTensor> pasts)
+    /// <summary>use_cache_branch = true for new tokens <paramref name="ids"/> (batch 1), with explicit past tensors.</summary>
+    public DecoderStep RunWithCache(long[] ids, FloatTensor encoderStates, long[] encoderMask, IReadOnlyDictionary<string, FloatTensor> pasts) =>
+        Run(Embed(ids), encoderStates, encoderMask, pasts);
+
+    public DecoderStep RunWithCache(long id, FloatTensor encoderStates, long[] encoderMask, IReadOnlyDictionary<string, FloatTensor> pasts) =>
+        RunWithCache([id], encoderStates, encoderMask, pasts);
+
+    /// <summary>
+    /// Any batch size: <paramref name="encoderMask"/> is [batch, S] flattened. Null <paramref name="pasts"/> selects
+    /// the no-cache branch with empty [batch, H, 0, hd] pasts, as transformers.js does on the first step.
+    /// </summary>
+    public DecoderStep Run(FloatTensor embeds, FloatTensor encoderStates, long[] encoderMask, IReadOnlyDictionary<string, FloatTensor>? pasts)
     {
-        using var inputs = CommonInputs(Embed(id), encoderStates, encoderMask, useCache: true);
-        foreach (var name in PastNames()) inputs.Float(name, pasts[name]);
+        var batch = embeds.Shape[0];
+        using var inputs = new OrtInputs()
+            .Float("inputs_embeds", embeds)
+            .Float("encoder_hidden_states", encoderStates)
+            .Int64("encoder_attention_mask", encoderMask, batch, encoderMask.Length / batch)
+            .Bool("use_cache_branch", pasts is not null);
+        foreach (var name in PastNames())
+        {
+            if (pasts is null) inputs.EmptyFloat(name, batch, Spec.DecoderAttentionHeads, 0, Spec.DecoderHeadDim);
+            else inputs.Float(name, pasts[name]);
+        }
         return new DecoderStep(Decoder.Run(inputs));
     }
 
@@ -67,13 +81,6 @@ public sealed class DecoderHarness : IDisposable
             yield return $"past_key_values.{layer}.encoder.value";
         }
     }
-
-    private static OrtInputs CommonInputs(FloatTensor embeds, FloatTensor encoderStates, long[] encoderMask, bool useCache) =>
-        new OrtInputs()
-            .Float("inputs_embeds", embeds)
-            .Float("encoder_hidden_states", encoderStates)
-            .Int64("encoder_attention_mask", encoderMask, 1, encoderMask.Length)
-            .Bool("use_cache_branch", useCache);
 
     public void Dispose()
     {

@@ -87,4 +87,18 @@ public sealed class FixtureFolderTests(TinyModelsFixture models)
         string[] expected = [Path.GetFileName(first), Path.GetFileName(scripted)];
         Assert.Equal(expected.Order(StringComparer.Ordinal), Directory.GetDirectories(root).Select(d => Path.GetFileName(d)).Order(StringComparer.Ordinal));
     }
+
+    [Fact]
+    public void Cache_ConcurrentCallersAllGetOneCompleteFolder()
+    {
+        var root = Path.Combine(models.Root, "cache-race");
+        var spec = FixtureModelSpec.Scripted([0, 7, 7]);
+        var folders = new string[4];
+        Parallel.For(0, folders.Length, i => folders[i] = FixtureModelCache.GetOrCreate(spec, root));
+
+        Assert.Single(folders.Distinct());
+        Assert.Single(Directory.GetDirectories(root));
+        Assert.True(File.Exists(TinyModelsFixture.ModelPath(folders[0], "decoder_model_merged.onnx")));
+        Assert.True(File.Exists(Path.Combine(folders[0], "tokenizer.json")));
+    }
 }

@@ -12,6 +12,23 @@ public sealed record FloatTensor(float[] Data, long[] Shape)
 
     public FloatTensor DeepCopy() => new((float[])Data.Clone(), (long[])Shape.Clone());
 
+    /// <summary>Concatenates batch-1 tensors of equal shape along axis 0.</summary>
+    public static FloatTensor Stack(params FloatTensor[] items)
+    {
+        var shape = (long[])items[0].Shape.Clone();
+        shape[0] = items.Length;
+        return new FloatTensor(items.SelectMany(t => t.Data).ToArray(), shape);
+    }
+
+    /// <summary>Item <paramref name="index"/> of axis 0, keeping a leading axis of 1.</summary>
+    public FloatTensor BatchItem(int index)
+    {
+        var size = Data.Length / (int)Shape[0];
+        var shape = (long[])Shape.Clone();
+        shape[0] = 1;
+        return new FloatTensor(Data.AsSpan(index * size, size).ToArray(), shape);
+    }
+
     /// <summary>Row <paramref name="row"/> of the last axis, for a tensor of shape [1, rows, width].</summary>
     public float[] Row(int row)
     {

@@ -1,0 +1,28 @@
+using Florence2.Generation;
+
+namespace Florence2.Tests.Generation;
+
+public sealed class LogSoftmaxTests
+{
+    [Fact]
+    public void ProbabilitiesSumToOne_AndLargeLogitsDoNotOverflow()
+    {
+        float[] logits = [1000f, 1001f, 999f, float.NegativeInfinity];
+        var logp = new float[logits.Length];
+        LogSoftmax.Compute(logits, logp);
+
+        // log_softmax(1001) = −log(1 + e^−1 + e^−2) = −0.40761
+        Assert.Equal(-0.40761, logp[1], 4);
+        Assert.Equal(1.0, logp.Sum(x => Math.Exp(x)), 5);
+        Assert.True(float.IsNegativeInfinity(logp[3]));
+    }
+
+    [Fact]
+    public void AllImpossible_StaysImpossible()
+    {
+        float[] logits = [float.NegativeInfinity, float.NegativeInfinity];
+        var logp = new float[2];
+        LogSoftmax.Compute(logits, logp);
+        Assert.All(logp, x => Assert.True(float.IsNegativeInfinity(x)));
+    }
+}
