@@ -40,6 +40,15 @@ public sealed class ImagePreprocessor
         return image.Size;
     }
 
+    /// <summary>Resizes a decoded image now and returns it ready for the engine's pixel tensor.</summary>
+    public PreparedImage Prepare(DecodedImage image)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var rgb = new byte[resizer.OutputLength];
+        resizer.Resize(image.Pixels, rgb);
+        return new PreparedImage(rgb, image.Size, writer);
+    }
+
     /// <summary>Writes the tensor slice for an already decoded image (which stays owned by the caller).</summary>
     public void Preprocess(DecodedImage image, Span<float> destination)
     {

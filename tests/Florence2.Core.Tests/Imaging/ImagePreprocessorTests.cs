@@ -101,4 +101,22 @@ public sealed class ImagePreprocessorTests
 
         Assert.Equal(fromBytes, fromDecoded);
     }
+
+    [Fact]
+    public void A_prepared_image_writes_the_same_tensor_and_keeps_the_original_size()
+    {
+        using var noise = TestImages.Noise(90, 70);
+        byte[] png = TestImages.Png(noise);
+        var direct = new float[preprocessor.TensorLength];
+        var prepared = new float[preprocessor.TensorLength];
+
+        preprocessor.Preprocess(png, direct);
+        using var decoded = new SafeImageDecoder().Decode(png);
+        var image = preprocessor.Prepare(decoded);
+        image.WritePixelValues(prepared, 768, 768);
+
+        Assert.Equal(direct, prepared);
+        Assert.Equal((90, 70), (image.Width, image.Height));
+        Assert.Throws<InvalidOperationException>(() => image.WritePixelValues(prepared, 384, 384));
+    }
 }
