@@ -48,9 +48,13 @@ public sealed class Florence2Engine : IDisposable, IAsyncDisposable
     public ExecutionProviderChoice Provider { get; }
     public Florence2Tokenizer Tokenizer => _tokenizer;
 
-    /// <summary>Total decoder length (start token included) a request may reach: capped by the position table.</summary>
+    /// <summary>
+    /// Total decoder length (start token included) a request may reach. The last generated token is never fed back,
+    /// so a length of max_position_embeddings + 1 only feeds positions 0 … max − 1: the cap that keeps the decoder
+    /// inside its position table while matching Python's <c>max_length = 1 + max_new_tokens</c> (1025 for base).
+    /// </summary>
     public int MaxDecoderLength(GenerationSettings settings) =>
-        (int)Math.Min(1L + settings.MaxNewTokens, Dimensions.MaxPositions);
+        (int)Math.Min(1L + settings.MaxNewTokens, Dimensions.MaxPositions + 1L);
 
     /// <summary>Runs one request alone (convenience for tools and tests).</summary>
     public EngineOutcome Run(EngineRequest request, CancellationToken cancellationToken = default) =>

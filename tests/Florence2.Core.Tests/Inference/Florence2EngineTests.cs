@@ -133,7 +133,8 @@ public sealed class Florence2EngineTests(TinyEngineFixture model)
     [Fact]
     public void Token_budget_is_capped_by_the_position_table()
     {
-        Assert.Equal(1024, Engine.MaxDecoderLength(new GenerationSettings { MaxNewTokens = 1024 }));
+        Assert.Equal(1025, Engine.MaxDecoderLength(new GenerationSettings { MaxNewTokens = 1024 }));
+        Assert.Equal(1025, Engine.MaxDecoderLength(new GenerationSettings { MaxNewTokens = 5000 }));
         Assert.Equal(11, Engine.MaxDecoderLength(new GenerationSettings { MaxNewTokens = 10 }));
     }
 
