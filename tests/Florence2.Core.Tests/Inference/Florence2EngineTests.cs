@@ -139,6 +139,14 @@ public sealed class Florence2EngineTests(TinyEngineFixture model)
     }
 
     [Fact]
+    public void Decoding_the_whole_position_table_stays_inside_it()
+    {
+        // 1024 new tokens feed decoder positions 0…1023 — the last index of the table — and never 1024.
+        var result = Completed(Engine.Run(Request(6, OdPrompt, Greedy with { MaxNewTokens = 4096, IgnoreEos = true })));
+        Assert.Equal(1025, result.TokenIds.Count);
+    }
+
+    [Fact]
     public void A_prompt_longer_than_the_encoder_allows_fails_alone()
     {
         string longPrompt = string.Join(' ', Enumerable.Repeat("car", 600));
