@@ -1,0 +1,13 @@
+namespace Florence2.Service.Api.Reading;
+
+/// <summary>What a client sent, read from multipart or JSON but not yet validated.</summary>
+internal sealed record InferenceCall(
+    string? Task,
+    string? Text,
+    string? Region,
+    int? NumBeams,
+    int? MaxNewTokens,
+    IReadOnlyList<ImageUpload> Images);
+
+/// <summary>One uploaded image: its bytes and what the client said it was.</summary>
+internal sealed record ImageUpload(ReadOnlyMemory<byte> Bytes, string? DeclaredContentType, string Name);
