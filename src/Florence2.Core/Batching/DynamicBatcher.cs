@@ -8,6 +8,18 @@ namespace Florence2.Batching;
 /// compatible ones are grouped into batches of up to <see cref="BatchingOptions.MaxBatchSize"/>, and one worker per
 /// instance runs one batch at a time. Each request is answered as soon as it leaves its batch.
 /// </summary>
+/// <example>
+/// A host creates one batcher for the engine pool, awaits <see cref="EnqueueAsync"/> per HTTP request, and drains on
+/// shutdown:
+/// <code>
+/// var batcher = new DynamicBatcher(options, EngineBatchExecutor.ForPool(pool), TimeProvider.System, logger, metrics);
+/// try { var answer = await batcher.EnqueueAsync(request, timeout: null, httpContext.RequestAborted); }
+/// catch (QueueFullException e) { /* 503 + Retry-After: e.RetryAfter */ }
+/// catch (BatcherUnavailableException e) { /* 503 + Retry-After: e.RetryAfter */ }
+/// catch (QueueTimeoutException) { /* 503/504 */ }
+/// // on ApplicationStopping: await batcher.DrainAsync(shutdownToken); await batcher.DisposeAsync();
+/// </code>
+/// </example>
 public sealed class DynamicBatcher : IAsyncDisposable
 {
     /// <summary>How long <see cref="DisposeAsync"/> lets queued and running work finish before cancelling it.</summary>
