@@ -1,0 +1,188 @@
+namespace Florence2.Batching;
+
+/// <summary>
+/// The bounded FIFO of admitted requests and the count of those taken out to run. One lock guards both, so a request
+/// leaves the queue exactly once (to a batch, to its deadline, or to its cancellation) and a drain sees a consistent
+/// "queue empty and nothing running".
+/// </summary>
+internal sealed class RequestQueue(int capacity, TimeProvider time, BatcherMetrics? metrics)
+{
+    private readonly Lock _lock = new();
+    private readonly LinkedList<PendingRequest> _queued = new();
+    private readonly TaskCompletionSource _idle = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private int _running;
+    private bool _closed;
+
+    public int Count
+    {
+        get { lock (_lock) return _queued.Count; }
+    }
+
+    public int Running
+    {
+        get { lock (_lock) return _running; }
+    }
+
+    public bool IsClosed
+    {
+        get { lock (_lock) return _closed; }
+    }
+
+    /// <summary>Completes once the queue is closed, empty and nothing taken from it is still running.</summary>
+    public Task WhenIdle => _idle.Task;
+
+    /// <summary>Appends <paramref name="request"/> and arms its deadline timer, unless the queue is closed or full.</summary>
+    public Admission TryAdd(PendingRequest request, TimerCallback onDeadline)
+    {
+        lock (_lock)
+        {
+            if (_closed) return Admission.Closed;
+            if (_queued.Count >= capacity) return Admission.Full;
+            request.Node = _queued.AddLast(request);
+            // Armed under the lock so that whoever removes the request always sees (and disposes) its timer.
+            if (request.QueueTimeout is { } timeout)
+                request.DeadlineTimer = time.CreateTimer(onDeadline, request, timeout, Timeout.InfiniteTimeSpan);
+            metrics?.QueueDepthChanged(+1);
+            SignalChange();
+            return Admission.Admitted;
+        }
+    }
+
+    /// <summary>Takes <paramref name="request"/> out if it is still queued; false when it already left (e.g. it is running).</summary>
+    public bool TryRemove(PendingRequest request)
+    {
+        lock (_lock)
+        {
+            if (request.Node is null) return false;
+            Unlink(request);
+            CheckIdle();
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// One step of batch formation. Drops requests already cancelled or past their deadline into
+    /// <paramref name="abandoned"/>; then, if <paramref name="maxBatchSize"/> requests compatible with the oldest are
+    /// queued or the oldest has waited <paramref name="maxQueueDelay"/> (no waiting once closed), takes them out in FIFO
+    /// order as a batch. Otherwise says what to wait for.
+    /// </summary>
+    public FormationStep TryTakeBatch(int maxBatchSize, TimeSpan maxQueueDelay, List<PendingRequest> abandoned)
+    {
+        lock (_lock)
+        {
+            for (var node = _queued.First; node is not null;)
+            {
+                var next = node.Next;
+                if (node.Value.Cancellation.IsCancellationRequested || node.Value.IsExpired(time))
+                {
+                    abandoned.Add(node.Value);
+                    Unlink(node.Value);
+                }
+                node = next;
+            }
+            if (_queued.First is not { } first)
+            {
+                CheckIdle();
+                return FormationStep.WaitFor(_changed.Task, null);
+            }
+
+            var oldest = first.Value;
+            var wait = _closed ? TimeSpan.Zero : maxQueueDelay - time.GetElapsedTime(oldest.AdmittedTimestamp);
+            if (wait > TimeSpan.Zero && CountCompatible(oldest.Key, maxBatchSize) < maxBatchSize)
+                return FormationStep.WaitFor(_changed.Task, wait);
+
+            var batch = new List<PendingRequest>(Math.Min(maxBatchSize, _queued.Count));
+            for (var node = first; node is not null && batch.Count < maxBatchSize;)
+            {
+                var next = node.Next;
+                if (node.Value.Key == oldest.Key)
+                {
+                    batch.Add(node.Value);
+                    Unlink(node.Value);
+                }
+                node = next;
+            }
+            _running += batch.Count;
+            return FormationStep.Take(batch);
+        }
+    }
+
+    /// <summary>A request taken by <see cref="TryTakeBatch"/> is finished with.</summary>
+    public void ReleaseRunning()
+    {
+        lock (_lock)
+        {
+            _running--;
+            CheckIdle();
+        }
+    }
+
+    /// <summary>Refuses further requests; queued ones stay and are batched without delay.</summary>
+    public void Close()
+    {
+        lock (_lock)
+        {
+            _closed = true;
+            SignalChange(); // a worker waiting out a batch window should send it now
+            CheckIdle();
+        }
+    }
+
+    /// <summary>Takes every queued request out (a cancelled drain).</summary>
+    public IReadOnlyList<PendingRequest> RemoveAll()
+    {
+        lock (_lock)
+        {
+            var all = _queued.ToList();
+            foreach (var request in all) Unlink(request);
+            CheckIdle();
+            return all;
+        }
+    }
+
+    private int CountCompatible(BatchCompatibilityKey key, int enough)
+    {
+        int count = 0;
+        for (var node = _queued.First; node is not null && count < enough; node = node.Next)
+            if (node.Value.Key == key) count++;
+        return count;
+    }
+
+    private void Unlink(PendingRequest request)
+    {
+        _queued.Remove(request.Node!);
+        request.Node = null;
+        request.DeadlineTimer?.Dispose();
+        metrics?.QueueDepthChanged(-1);
+        SignalChange();
+    }
+
+    private void SignalChange()
+    {
+        var changed = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        changed.TrySetResult();
+    }
+
+    private void CheckIdle()
+    {
+        if (_closed && _queued.Count == 0 && _running == 0) _idle.TrySetResult();
+    }
+}
+
+/// <summary>What <see cref="RequestQueue.TryAdd"/> did with a request.</summary>
+internal enum Admission
+{
+    Admitted,
+    Full,
+    Closed,
+}
+
+/// <summary>Either a batch to run, or what to wait for before trying again: a queue change, or also a delay.</summary>
+internal readonly record struct FormationStep(IReadOnlyList<PendingRequest>? Batch, Task Changed, TimeSpan? Delay)
+{
+    public static FormationStep Take(IReadOnlyList<PendingRequest> batch) => new(batch, Task.CompletedTask, null);
+
+    public static FormationStep WaitFor(Task changed, TimeSpan? delay) => new(null, changed, delay);
+}
