@@ -17,6 +17,29 @@ public sealed class LogSoftmaxTests
         Assert.True(float.IsNegativeInfinity(logp[3]));
     }
 
+    [Theory]
+    [InlineData(51289)] // Florence-2 vocabulary: SIMD body plus a scalar tail
+    [InlineData(37)]
+    public void MatchesDoublePrecisionReference(int length)
+    {
+        var random = new Random(length);
+        var logits = new float[length];
+        for (int i = 0; i < length; i++)
+            logits[i] = random.Next(10) == 0 ? float.NegativeInfinity : (float)(random.NextDouble() * 40 - 10);
+        var logp = new float[length];
+        LogSoftmax.Compute(logits, logp);
+
+        double max = logits.Max();
+        double logSum = Math.Log(logits.Sum(x => Math.Exp(x - max)));
+        for (int i = 0; i < length; i++)
+        {
+            if (float.IsNegativeInfinity(logits[i]))
+                Assert.True(float.IsNegativeInfinity(logp[i]));
+            else
+                Assert.Equal(logits[i] - max - logSum, logp[i], tolerance: 1e-5);
+        }
+    }
+
     [Fact]
     public void AllImpossible_StaysImpossible()
     {
