@@ -1,0 +1,97 @@
+using System.Globalization;
+using Florence2.Service.Api.Contracts;
+using Florence2.Service.Api.Problems;
+using Florence2.Service.Api.Reading;
+using Florence2.Service.Configuration;
+using Florence2.Service.Inference;
+using Florence2.Service.Observability;
+using Florence2.Tasks;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
+using Serilog;
+
+namespace Florence2.Service.Api;
+
+/// <summary>
+/// The task endpoints: one route group per family (<c>/v1/detect</c>, <c>/v1/caption</c>, <c>/v1/ocr</c>,
+/// <c>/v1/segment</c>), <c>/v1/tasks/{task}</c> for any task, and <c>GET /v1/tasks</c>.
+/// </summary>
+public static class TaskEndpoints
+{
+    /// <summary>Header with which a client shortens the queue deadline for its request.</summary>
+    public const string TimeoutHeader = "X-Request-Timeout-Ms";
+
+    public static IEndpointRouteBuilder MapDetectApi(this IEndpointRouteBuilder app) =>
+        app.MapFamily(TaskFamily.Detect, TaskCatalog.ObjectDetection, "Detect objects, regions and phrases");
+
+    public static IEndpointRouteBuilder MapCaptionApi(this IEndpointRouteBuilder app) =>
+        app.MapFamily(TaskFamily.Caption, TaskCatalog.Caption, "Describe the image or a region of it");
+
+    public static IEndpointRouteBuilder MapOcrApi(this IEndpointRouteBuilder app) =>
+        app.MapFamily(TaskFamily.Ocr, TaskCatalog.Ocr, "Read text, optionally with its quadrilaterals");
+
+    public static IEndpointRouteBuilder MapSegmentApi(this IEndpointRouteBuilder app) =>
+        app.MapFamily(TaskFamily.Segment, TaskCatalog.ReferringExpressionSegmentation, "Segment an object as polygons");
+
+    /// <summary><c>GET /v1/tasks</c> and <c>POST /v1/tasks/{task}</c>.</summary>
+    public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/tasks").WithTags("Tasks").AddEndpointFilter<ApiKeyFilter>()
+            .RequireRateLimiting(Security.SecurityRegistration.RateLimitPolicy);
+        group.MapGet("", () => TypedResults.Ok(new TaskList(TaskCatalog.All.Select(Describe).ToList())))
+            .WithName("ListTasks")
+            .WithSummary("List the tasks")
+            .WithDescription("Every Florence-2 task with its token, family, endpoint and what it needs besides the image.");
+        group.MapPost("/{task}", (HttpContext context, string task, TaskInvoker invoker, IOptions<LimitsOptions> limits, IDiagnosticContext log) =>
+                TaskRequestHandler.HandleByPathAsync(context, task, invoker, limits.Value, log))
+            .WithRequestDocs("RunTask", "Run any task",
+                "Runs the task named in the path (friendly name such as `od` or token such as `<OD>`; 404 if unknown). " + TaskTable(null))
+            .ProducesProblem(StatusCodes.Status404NotFound);
+        return app;
+    }
+
+    public static string FamilyName(TaskFamily family) => family.ToString().ToLowerInvariant();
+
+    public static string RouteOf(TaskFamily family) => "/v1/" + FamilyName(family);
+
+    public static TaskDescription Describe(Florence2Task task) => new(task.Name, task.Token, FamilyName(task.Family),
+        RouteOf(task.Family), task.InputKind.ToString().ToLowerInvariant(), task.Description);
+
+    private static IEndpointRouteBuilder MapFamily(this IEndpointRouteBuilder app, TaskFamily family, Florence2Task defaultTask, string summary)
+    {
+        string name = FamilyName(family);
+        var group = app.MapGroup(RouteOf(family)).WithTags(CultureInfo.InvariantCulture.TextInfo.ToTitleCase(name))
+            .AddEndpointFilter<ApiKeyFilter>().RequireRateLimiting(Security.SecurityRegistration.RateLimitPolicy);
+        group.MapPost("", (HttpContext context, TaskInvoker invoker, IOptions<LimitsOptions> limits, IDiagnosticContext log) =>
+                TaskRequestHandler.HandleAsync(context, family, defaultTask, invoker, limits.Value, log))
+            .WithRequestDocs(CultureInfo.InvariantCulture.TextInfo.ToTitleCase(name), summary,
+                $"Default task: `{defaultTask.Name}`. " + TaskTable(family));
+        return app;
+    }
+
+    private static RouteHandlerBuilder WithRequestDocs(this RouteHandlerBuilder builder, string name, string summary, string description) =>
+        builder.WithName(name)
+            .WithSummary(summary)
+            .WithDescription(description)
+            .Accepts<TaskRequestForm>("multipart/form-data", "application/json")
+            .Produces<TaskResponse>(StatusCodes.Status200OK)
+            .Produces<MultiTaskResponse>(StatusCodes.Status200OK)
+            .ProducesProblem(StatusCodes.Status400BadRequest)
+            .ProducesProblem(StatusCodes.Status401Unauthorized)
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
+            .ProducesProblem(StatusCodes.Status429TooManyRequests)
+            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
+            .ProducesProblem(StatusCodes.Status504GatewayTimeout)
+            .DisableAntiforgery();
+
+    private static string TaskTable(TaskFamily? family)
+    {
+        var rows = TaskCatalog.All.Where(t => family is null || t.Family == family)
+            .Select(t => $"| `{t.Name}` | `{t.Token}` | {t.InputKind.ToString().ToLowerInvariant()} | {t.Description} |");
+        return "\n\n| task | token | input | returns |\n|---|---|---|---|\n" + string.Join("\n", rows) +
+            "\n\nSend `multipart/form-data` with an `image` file part (repeat it for several images) and the fields, or " +
+            "`application/json` with `image` (base64) or `images` and the same fields. Header `X-Request-Timeout-Ms` shortens the queue deadline.";
+    }
+}

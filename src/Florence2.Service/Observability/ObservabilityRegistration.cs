@@ -1,0 +1,65 @@
+using Florence2.Batching;
+using Florence2.Inference;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+using Serilog;
+using Serilog.Formatting.Compact;
+
+namespace Florence2.Service.Observability;
+
+/// <summary>Serilog (text or JSON console, one line per request) and OpenTelemetry (traces, metrics → Prometheus, OTLP).</summary>
+public static class ObservabilityRegistration
+{
+    public static WebApplicationBuilder AddFlorence2Observability(this WebApplicationBuilder builder)
+    {
+        bool json = string.Equals(builder.Configuration["Florence2:Service:LogFormat"], "json", StringComparison.OrdinalIgnoreCase);
+        builder.Services.AddSerilog((services, logger) =>
+        {
+            logger.ReadFrom.Configuration(builder.Configuration)
+                .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+                .Enrich.FromLogContext();
+            if (json) logger.WriteTo.Console(new CompactJsonFormatter());
+            else logger.WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture);
+        });
+
+        string? otlp = builder.Configuration["Florence2:Service:OtlpEndpoint"];
+        var telemetry = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(resource => resource.AddService("florence2-service"))
+            .WithTracing(tracing =>
+            {
+                tracing.AddSource(Florence2Engine.Activity.Name).AddAspNetCoreInstrumentation(o =>
+                    o.Filter = context => !context.Request.Path.StartsWithSegments("/health") && !context.Request.Path.StartsWithSegments("/metrics"));
+                if (!string.IsNullOrWhiteSpace(otlp)) tracing.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
+            })
+            .WithMetrics(metrics =>
+            {
+                metrics.AddMeter(BatcherMetrics.MeterName).AddPrometheusExporter();
+                if (!string.IsNullOrWhiteSpace(otlp)) metrics.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
+            });
+        return builder;
+    }
+
+    /// <summary>One structured line per request: task, images, batch size, queue and inference time, status, trace id.</summary>
+    public static WebApplication UseFlorence2RequestLogging(this WebApplication app)
+    {
+        app.UseSerilogRequestLogging(options =>
+        {
+            options.MessageTemplate = "{RequestMethod} {RequestPath} {StatusCode} in {Elapsed:0.0} ms";
+            options.GetLevel = (context, _, error) => error is not null || context.Response.StatusCode >= 500
+                ? Serilog.Events.LogEventLevel.Error
+                : context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/metrics")
+                    ? Serilog.Events.LogEventLevel.Verbose
+                    : Serilog.Events.LogEventLevel.Information;
+            options.EnrichDiagnosticContext = (diagnostics, context) =>
+                diagnostics.Set("TraceId", System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier);
+        });
+        return app;
+    }
+
+    public static IEndpointRouteBuilder MapMetricsApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPrometheusScrapingEndpoint("/metrics").DisableRateLimiting();
+        return app;
+    }
+}
