@@ -9,6 +9,7 @@ using Florence2.Service.Security;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddFlorence2Options();
+builder.AddFlorence2Json();
 builder.AddFlorence2Observability();
 builder.AddFlorence2Security();
 builder.AddFlorence2Problems();

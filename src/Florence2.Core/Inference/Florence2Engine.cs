@@ -73,14 +73,23 @@ public sealed class Florence2Engine : IDisposable, IAsyncDisposable
         ArgumentNullException.ThrowIfNull(requests);
         lock (_runLock)
         {
+            ObjectDisposedException.ThrowIf(_disposed != 0, this);
             var run = new BatchRun(this, requests, onFinished, cancellationToken);
             run.Execute();
             return run.Outcomes;
         }
     }
 
+    private int _disposed;
+
     public void Dispose()
     {
+        // Idempotent, and never while a batch runs: releasing a native session twice, or under a running graph,
+        // corrupts the heap.
+        lock (_runLock)
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
+        }
         _ops.Dispose();
         _sessions.Dispose();
     }

@@ -43,8 +43,12 @@ public sealed class Florence2EnginePool : IDisposable, IAsyncDisposable
         return new Florence2EnginePool([.. engines]);
     }
 
+    private int _disposed;
+
     public void Dispose()
     {
+        // Idempotent: releasing a native session twice corrupts the heap.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         foreach (var engine in _engines) engine.Dispose();
     }
 

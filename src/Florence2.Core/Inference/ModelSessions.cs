@@ -64,8 +64,12 @@ public sealed class ModelSessions : IDisposable, IAsyncDisposable
         }
     }
 
+    private int _disposed;
+
     public void Dispose()
     {
+        // Idempotent: releasing a native session twice corrupts the heap.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         Vision.Dispose();
         Embed.Dispose();
         Encoder.Dispose();

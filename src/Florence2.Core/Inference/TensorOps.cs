@@ -44,8 +44,12 @@ internal sealed class TensorOps(Func<SessionOptions> sessionOptions, OrtMemoryIn
         return session.RunWithBoundResults(runOptions, binding).Single();
     }
 
+    private int _disposed;
+
     public void Dispose()
     {
+        // Idempotent: releasing a native session twice corrupts the heap.
+        if (Interlocked.Exchange(ref _disposed, 1) == 1) return;
         foreach (var session in _sessions.Values) session.Dispose();
         _sessions.Clear();
     }

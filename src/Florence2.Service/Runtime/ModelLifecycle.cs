@@ -28,6 +28,7 @@ public sealed partial class ModelLifecycle(
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<ModelLifecycle>();
     private Task _loading = Task.CompletedTask;
+    private Task? _stopping;
 
     /// <summary>Completes when loading and warm-up have finished (or failed).</summary>
     public Task Loading => _loading;
@@ -40,11 +41,18 @@ public sealed partial class ModelLifecycle(
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    /// <summary>Idempotent: hosts may call it more than once (test hosts do); the first call does the work.</summary>
+    public Task StopAsync(CancellationToken cancellationToken)
+    {
+        lock (_logger) _stopping ??= DrainAndReleaseAsync(cancellationToken);
+        return _stopping;
+    }
+
+    private async Task DrainAndReleaseAsync(CancellationToken cancellationToken)
     {
         BeginDrain();
         await _loading.ConfigureAwait(false);
-        if (runtime.State is ModelState.Failed || runtime.Parts is null) return;
+        if (runtime.State is ModelState.Failed || !runtime.IsLoaded) return;
         var parts = runtime.Parts;
         using var drainTimeout = new CancellationTokenSource(TimeSpan.FromSeconds(serviceOptions.Value.DrainTimeoutSeconds));
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(drainTimeout.Token, cancellationToken);

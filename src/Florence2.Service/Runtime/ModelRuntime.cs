@@ -19,6 +19,9 @@ public sealed class ModelRuntime
 
     public bool IsReady => _state == ModelState.Ready;
 
+    /// <summary>True once the model parts exist (also while draining).</summary>
+    public bool IsLoaded => _loaded is not null;
+
     /// <summary>Why the model failed to load, when it did.</summary>
     public string? FailureReason { get; private set; }
 

@@ -29,4 +29,20 @@ public sealed class ScriptedModelTests
         // The decoder start token decodes as </s>; the script follows; the model then emits EOS.
         Assert.Equal("</s>" + script + "</s>", outcome.Result!.Text);
     }
+
+    [Fact]
+    public void Disposing_a_pool_twice_is_harmless()
+    {
+        var pool = Florence2EnginePool.Create(ModelFolder.Open(TestModels.Tiny), new InferenceOptions { Provider = ExecutionProviderKind.Cpu }, NullLogger.Instance);
+        var outcome = pool.Primary.Run(new EngineRequest
+        {
+            Image = new SeededPixels(1),
+            Prompt = "What does the image describe?",
+            Generation = new GenerationSettings { NumBeams = 2, MaxNewTokens = 4 },
+        });
+        Assert.Equal(EngineOutcomeStatus.Completed, outcome.Status);
+        pool.Dispose();
+        pool.Dispose(); // a second release of the native sessions would corrupt the heap and abort the test run
+        Assert.Throws<ObjectDisposedException>(() => pool.Primary.Run(new EngineRequest { Image = new SeededPixels(1), Prompt = "x" }));
+    }
 }

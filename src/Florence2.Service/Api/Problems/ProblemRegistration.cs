@@ -10,7 +10,7 @@ public static class ProblemRegistration
     {
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
-            context.ProblemDetails.Extensions.TryAdd("traceId", ProblemResults.TraceId(context.HttpContext));
+            context.ProblemDetails.Extensions["traceId"] = ProblemResults.TraceId(context.HttpContext);
             if (context.ProblemDetails.Status == StatusCodes.Status500InternalServerError)
                 context.ProblemDetails.Detail = "An unexpected error occurred; it has been logged with this trace id.";
         });

@@ -1,0 +1,43 @@
+using System.Net;
+using Florence2.Tests;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+
+namespace Florence2.Service.Tests.Infrastructure;
+
+/// <summary>
+/// The real service in memory over a fixture model (tiny by default), configured through the same keys people use
+/// (<c>Florence2:Batching:MaxBatchSize</c> …). <see cref="CreateReadyClientAsync"/> waits for the model to load.
+/// </summary>
+public sealed class ServiceFactory(string modelPath, IReadOnlyDictionary<string, string?>? settings = null)
+    : WebApplicationFactory<Program>
+{
+    public static ServiceFactory Tiny(IReadOnlyDictionary<string, string?>? settings = null) => new(TestModels.Tiny, settings);
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Production");
+        builder.UseSetting("Florence2:Model:Path", modelPath);
+        builder.UseSetting("Florence2:Inference:Provider", "cpu");
+        builder.UseSetting("Florence2:Service:WarmUp", "false");
+        builder.UseSetting("Florence2:Batching:MaxQueueDelayMs", "5");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+            builder.UseSetting(key, value);
+    }
+
+    /// <summary>A client once <c>/health/ready</c> says 200 (fails the test after 60 s with the last answer).</summary>
+    public async Task<HttpClient> CreateReadyClientAsync()
+    {
+        var client = CreateClient();
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        string last = "";
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await client.GetAsync("/health/ready");
+            if (response.StatusCode == HttpStatusCode.OK) return client;
+            last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
+            await Task.Delay(50);
+        }
+        throw new TimeoutException($"The service did not become ready within 60 s; last /health/ready: {last}");
+    }
+}
