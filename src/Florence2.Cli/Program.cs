@@ -6,6 +6,7 @@ var commands = new Dictionary<string, Func<CommandArguments, Task<int>>>(StringC
 {
     ["fixture"] = FixtureCommand.RunAsync,
     ["profile"] = ProfileCommand.RunAsync,
+    ["run"] = RunCommand.RunAsync,
 };
 
 if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
@@ -14,6 +15,8 @@ if (args.Length == 0 || !commands.TryGetValue(args[0], out var command))
         usage:
           florence2 fixture <tiny|base|scripted> --out DIR [--script "<s>text<loc_1>…</s>"] [--assets DIR]
               Writes a Florence-2-shaped ONNX model folder with seeded random weights.
+          florence2 run --model DIR --image FILE [--task od] [--text T] [--region x1,y1,x2,y2] [--beams 3] [--max-new-tokens 1024] [--provider auto|cpu|cuda]
+              Runs one image through one task and prints the typed result, the HF dictionary and the raw output.
           florence2 profile --model DIR [--batch 1,8] [--tokens 32] [--beams 1] [--repeat 3] [--provider auto|cpu|cuda] [--dtype fp32]
               Times vision, encoder and decoder per step on synthetic images at each batch size.
         """);
@@ -28,4 +31,10 @@ catch (CommandLineException ex)
 {
     Console.Error.WriteLine($"error: {ex.Message}");
     return 2;
+}
+catch (Exception ex) when (ex is Florence2.Models.ModelLoadException or Florence2.Imaging.ImageRejectedException
+    or Florence2.Tasks.PromptValidationException or FormatException or FileNotFoundException or DirectoryNotFoundException)
+{
+    Console.Error.WriteLine($"error: {ex.Message}");
+    return 1;
 }
