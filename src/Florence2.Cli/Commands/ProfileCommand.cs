@@ -61,6 +61,6 @@ internal static class ProfileCommand
 
     private static EngineRequest[] MakeBatch(int size, GenerationSettings settings) =>
         Enumerable.Range(0, size)
-            .Select(i => new EngineRequest { Image = new SyntheticImage(640, 480, seed: i), Prompt = OdPrompt, Generation = settings })
+            .Select(i => new EngineRequest { Image = new SyntheticPixels(seed: i), Prompt = OdPrompt, Generation = settings })
             .ToArray();
 }

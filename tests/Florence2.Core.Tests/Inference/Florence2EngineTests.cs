@@ -48,7 +48,7 @@ public sealed class Florence2EngineTests(TinyEngineFixture model)
         foreach (var (seed, prompt) in new[] { (1, OdPrompt), (2, CaptionPrompt) })
         {
             var cached = Completed(Engine.Run(Request(seed, prompt, settings)));
-            var uncached = reference.Decode(new SeededPixels(seed), prompt, settings);
+            var uncached = reference.Decode(new SyntheticPixels(seed), prompt, settings);
             Assert.Equal(uncached, cached.TokenIds);
         }
     }
@@ -98,7 +98,7 @@ public sealed class Florence2EngineTests(TinyEngineFixture model)
         {
             // Finishes after 4 steps and, when it does, cancels the second request in the middle of its decode.
             Request(31, OdPrompt, settings with { MaxNewTokens = 4 }),
-            new EngineRequest { Image = new SeededPixels(32), Prompt = CaptionPrompt, Generation = settings with { MaxNewTokens = 20 }, CancellationToken = cancel.Token },
+            new EngineRequest { Image = new SyntheticPixels(32), Prompt = CaptionPrompt, Generation = settings with { MaxNewTokens = 20 }, CancellationToken = cancel.Token },
             Request(33, GroundingPrompt, settings with { MaxNewTokens = 20 }),
         };
         var alone = Completed(Engine.Run(requests[2])).TokenIds;
@@ -114,7 +114,7 @@ public sealed class Florence2EngineTests(TinyEngineFixture model)
         using var cancel = new CancellationTokenSource();
         cancel.Cancel();
         var outcomes = Engine.RunBatch([
-            new EngineRequest { Image = new SeededPixels(1), Prompt = OdPrompt, Generation = Greedy, CancellationToken = cancel.Token },
+            new EngineRequest { Image = new SyntheticPixels(1), Prompt = OdPrompt, Generation = Greedy, CancellationToken = cancel.Token },
             Request(2, OdPrompt, Greedy),
         ]);
         Assert.Equal(EngineOutcomeStatus.Cancelled, outcomes[0].Status);
@@ -158,7 +158,7 @@ public sealed class Florence2EngineTests(TinyEngineFixture model)
     }
 
     private static EngineRequest Request(int seed, string prompt, GenerationSettings settings) =>
-        new() { Image = new SeededPixels(seed), Prompt = prompt, Generation = settings };
+        new() { Image = new SyntheticPixels(seed), Prompt = prompt, Generation = settings };
 
     private static EngineResult Completed(EngineOutcome outcome)
     {

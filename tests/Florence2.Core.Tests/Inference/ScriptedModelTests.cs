@@ -20,7 +20,7 @@ public sealed class ScriptedModelTests
 
         var outcome = pool.Primary.Run(new EngineRequest
         {
-            Image = new SeededPixels(7),
+            Image = new SyntheticPixels(7),
             Prompt = "Locate the objects with category name in the image.",
             Generation = new GenerationSettings { NumBeams = beams, MaxNewTokens = 64 },
         });
@@ -36,13 +36,13 @@ public sealed class ScriptedModelTests
         var pool = Florence2EnginePool.Create(ModelFolder.Open(TestModels.Tiny), new InferenceOptions { Provider = ExecutionProviderKind.Cpu }, NullLogger.Instance);
         var outcome = pool.Primary.Run(new EngineRequest
         {
-            Image = new SeededPixels(1),
+            Image = new SyntheticPixels(1),
             Prompt = "What does the image describe?",
             Generation = new GenerationSettings { NumBeams = 2, MaxNewTokens = 4 },
         });
         Assert.Equal(EngineOutcomeStatus.Completed, outcome.Status);
         pool.Dispose();
         pool.Dispose(); // a second release of the native sessions would corrupt the heap and abort the test run
-        Assert.Throws<ObjectDisposedException>(() => pool.Primary.Run(new EngineRequest { Image = new SeededPixels(1), Prompt = "x" }));
+        Assert.Throws<ObjectDisposedException>(() => pool.Primary.Run(new EngineRequest { Image = new SyntheticPixels(1), Prompt = "x" }));
     }
 }
