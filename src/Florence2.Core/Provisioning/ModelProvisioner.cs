@@ -143,7 +143,8 @@ public sealed class ModelProvisioner : IDisposable
             }
             catch (HubUnreachableException ex)
             {
-                throw new ModelUnavailableException(folder, toFetch[i..], ex.Message, ex.InnerException);
+                throw new ModelUnavailableException(
+                    $"{options.Repository}@{options.Revision} ({options.Precision})", folder, toFetch[i..], ex.Message, ex.InnerException);
             }
             // Manifest first, then the rename: a file in place always has its entry, so one without an entry was put
             // there by someone else (and is adopted), and a crash in between leaves a partial that is simply resumed.

@@ -8,8 +8,13 @@ namespace Florence2.Provisioning;
 /// </summary>
 public sealed class ModelUnavailableException : ModelProvisioningException
 {
-    public ModelUnavailableException(string folder, IReadOnlyList<MissingModelFile> missingFiles, string hubProblem, Exception? inner = null)
-        : base(Describe(folder, missingFiles, hubProblem), inner)
+    /// <param name="model">Which model, for the message: <c>owner/name@revision (dtype)</c>.</param>
+    /// <param name="folder">The cache folder the files belong in.</param>
+    /// <param name="missingFiles">Every file still missing or unusable.</param>
+    /// <param name="hubProblem">Why the hub could not be used, e.g. "the hub at … could not be reached (Connection refused)".</param>
+    /// <param name="inner">The network error behind it, if any.</param>
+    public ModelUnavailableException(string model, string folder, IReadOnlyList<MissingModelFile> missingFiles, string hubProblem, Exception? inner = null)
+        : base(Describe(model, folder, missingFiles, hubProblem), inner)
     {
         Folder = folder;
         MissingFiles = missingFiles;
@@ -21,10 +26,10 @@ public sealed class ModelUnavailableException : ModelProvisioningException
     /// <summary>Every file still missing or unusable when the download gave up.</summary>
     public IReadOnlyList<MissingModelFile> MissingFiles { get; }
 
-    private static string Describe(string folder, IReadOnlyList<MissingModelFile> missingFiles, string hubProblem)
+    private static string Describe(string model, string folder, IReadOnlyList<MissingModelFile> missingFiles, string hubProblem)
     {
         var text = new StringBuilder()
-            .Append("The Florence-2 model is not available offline: ").Append(hubProblem).AppendLine()
+            .Append("Model ").Append(model).Append(" is not fully cached and cannot be downloaded: ").Append(hubProblem).AppendLine(".")
             .Append("The model folder '").Append(folder).Append("' lacks ").Append(missingFiles.Count).AppendLine(" file(s):");
         foreach (var file in missingFiles)
         {

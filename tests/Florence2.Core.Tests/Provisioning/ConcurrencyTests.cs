@@ -5,12 +5,14 @@ namespace Florence2.Tests.Provisioning;
 
 public sealed class ConcurrencyTests
 {
-    [Fact]
-    public async Task Two_provisioners_sharing_one_cache_download_each_file_once_and_both_get_a_valid_folder()
+    [Theory]
+    [InlineData(false)] // two replicas: separate provisioners and HttpClients
+    [InlineData(true)] // one provisioner called twice at once
+    public async Task Concurrent_calls_sharing_one_cache_download_each_file_once_and_all_get_a_valid_folder(bool sameProvisioner)
     {
         await using var scenario = ProvisioningScenario.Start();
         var first = scenario.Provisioner();
-        var second = scenario.Provisioner();
+        var second = sameProvisioner ? first : scenario.Provisioner();
 
         string[] folders = await Task.WhenAll(
             Task.Run(() => first.EnsureModelAsync(scenario.Options())),

@@ -20,10 +20,13 @@ internal sealed class FakeHub : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentDictionary<string, byte[]> _files = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, long> _cutAfter = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, long> _stallAfter = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, bool> _hangBeforeHeaders = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _corruptions = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, int> _statusOverrides = new(StringComparer.Ordinal);
     private readonly ConcurrentQueue<RecordedRequest> _requests = new();
     private readonly List<Task> _loops = [];
+    private readonly string _cdnUrl;
 
     public FakeHub(string repository, string revision)
     {
@@ -31,6 +34,9 @@ internal sealed class FakeHub : IAsyncDisposable
         Revision = revision;
         _hub.Start();
         _cdn.Start();
+        // Read the ports now: a stopped listener reports port 0, and offline tests must aim at the closed port.
+        BaseUrl = $"http://127.0.0.1:{((IPEndPoint)_hub.LocalEndpoint).Port}";
+        _cdnUrl = $"http://127.0.0.1:{((IPEndPoint)_cdn.LocalEndpoint).Port}";
         _loops.Add(AcceptLoop(_hub, isCdn: false));
         _loops.Add(AcceptLoop(_cdn, isCdn: true));
     }
@@ -39,9 +45,7 @@ internal sealed class FakeHub : IAsyncDisposable
 
     public string Revision { get; }
 
-    public string BaseUrl => $"http://127.0.0.1:{((IPEndPoint)_hub.LocalEndpoint).Port}";
-
-    private string CdnUrl => $"http://127.0.0.1:{((IPEndPoint)_cdn.LocalEndpoint).Port}";
+    public string BaseUrl { get; }
 
     /// <summary>When set, hub requests without <c>Authorization: Bearer {RequiredToken}</c> get 401.</summary>
     public string? RequiredToken { get; set; }
@@ -68,6 +72,12 @@ internal sealed class FakeHub : IAsyncDisposable
 
     /// <summary>The next body of <paramref name="path"/> stops after <paramref name="bytes"/> bytes (connection closed).</summary>
     public void CutNextResponseAfter(string path, long bytes) => _cutAfter[path] = bytes;
+
+    /// <summary>The next body of <paramref name="path"/> goes silent after <paramref name="bytes"/> bytes, connection open.</summary>
+    public void StallNextResponseAfter(string path, long bytes) => _stallAfter[path] = bytes;
+
+    /// <summary>The next hub request for <paramref name="path"/> is read but never answered.</summary>
+    public void HangNextRequest(string path) => _hangBeforeHeaders[path] = true;
 
     /// <summary>The next <paramref name="times"/> bodies of <paramref name="path"/> have flipped bytes (same length).</summary>
     public void Corrupt(string path, int times = 1) => _corruptions[path] = times;
@@ -129,9 +139,9 @@ internal sealed class FakeHub : IAsyncDisposable
                 await stream.FlushAsync();
                 client.Client.Shutdown(SocketShutdown.Send);
             }
-            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException)
+            catch (Exception ex) when (ex is IOException or SocketException or ObjectDisposedException or OperationCanceledException)
             {
-                // The client went away (e.g. it dropped a response it did not need); nothing to do.
+                // The client went away, or the hub stopped while a knob kept this response hanging (e.g. it dropped a response it did not need); nothing to do.
             }
         }
     }
@@ -156,6 +166,11 @@ internal sealed class FakeHub : IAsyncDisposable
             await WriteHeadAsync(stream, 401, "Unauthorized", [], 0);
             return;
         }
+        if (!isCdn && _hangBeforeHeaders.TryRemove(path, out _))
+        {
+            _requests.Enqueue(record with { Status = 0 });
+            await Task.Delay(Timeout.Infinite, _stop.Token);
+        }
         if (!isCdn && _statusOverrides.TryGetValue(path, out int status))
         {
             _requests.Enqueue(record with { Status = status });
@@ -168,7 +183,7 @@ internal sealed class FakeHub : IAsyncDisposable
             _requests.Enqueue(record with { Status = 302 });
             await WriteHeadAsync(stream, 302, "Found",
             [
-                ("Location", $"{CdnUrl}/cdn/{Uri.EscapeDataString(path)}"),
+                ("Location", $"{_cdnUrl}/cdn/{Uri.EscapeDataString(path)}"),
                 ("X-Linked-Etag", $"\"{sha256}\""),
                 ("X-Linked-Size", content.Length.ToString()),
                 ("ETag", $"\"{sha256}\""),
@@ -203,6 +218,8 @@ internal sealed class FakeHub : IAsyncDisposable
         }
         int length = body.Length;
         if (_cutAfter.TryRemove(record.Path, out long cut)) length = (int)Math.Min(cut, length);
+        bool stall = _stallAfter.TryRemove(record.Path, out long stallAt);
+        if (stall) length = (int)Math.Min(stallAt, length);
         int status = start > 0 ? 206 : 200;
         _requests.Enqueue(record with { Status = status, BodyBytes = length });
 
@@ -210,6 +227,11 @@ internal sealed class FakeHub : IAsyncDisposable
         if (start > 0) extra.Add(("Content-Range", $"bytes {start}-{content.Length - 1}/{content.Length}"));
         await WriteHeadAsync(stream, status, start > 0 ? "Partial Content" : "OK", extra, body.Length);
         await stream.WriteAsync(body.AsMemory(0, length));
+        if (stall)
+        {
+            await stream.FlushAsync();
+            await Task.Delay(Timeout.Infinite, _stop.Token);
+        }
     }
 
     private static bool TakeOnce(ConcurrentDictionary<string, int> counters, string path)
