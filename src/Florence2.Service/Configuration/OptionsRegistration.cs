@@ -1,5 +1,6 @@
 using Florence2.Batching;
 using Florence2.Inference;
+using Florence2.Provisioning;
 using Microsoft.Extensions.Options;
 
 namespace Florence2.Service.Configuration;
@@ -10,7 +11,9 @@ public static class OptionsRegistration
     public static WebApplicationBuilder AddFlorence2Options(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateOnStart();
+        services.AddOptions<ModelSourceOptions>().BindConfiguration(ModelSourceOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ModelSourceOptions>, ModelSourceOptionsValidator>();
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ServiceOptions>().BindConfiguration(ServiceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
@@ -21,6 +24,16 @@ public static class OptionsRegistration
             .Validate(o => o.IntraOpThreads >= 0 && o.InterOpThreads >= 0, "Florence2:Inference thread counts must be 0 (default) or positive.")
             .ValidateOnStart();
         return builder;
+    }
+
+    /// <summary>Reports each model source problem (dtype, URLs, timeouts) with its own message.</summary>
+    private sealed class ModelSourceOptionsValidator : IValidateOptions<ModelSourceOptions>
+    {
+        public ValidateOptionsResult Validate(string? name, ModelSourceOptions options)
+        {
+            var errors = options.Validate();
+            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+        }
     }
 
     /// <summary>Reports each batching option problem with its own message.</summary>

@@ -3,6 +3,7 @@ using Florence2.Generation;
 using Florence2.Imaging;
 using Florence2.Inference;
 using Florence2.Models;
+using Florence2.Provisioning;
 using Florence2.Service.Configuration;
 using Florence2.Tasks;
 using Microsoft.Extensions.Options;
@@ -17,6 +18,7 @@ namespace Florence2.Service.Runtime;
 public sealed partial class ModelLifecycle(
     ModelRuntime runtime,
     IOptions<ModelOptions> modelOptions,
+    IOptions<ModelSourceOptions> sourceOptions,
     IOptions<InferenceOptions> inferenceOptions,
     IOptions<BatchingOptions> batchingOptions,
     IOptions<LimitsOptions> limits,
@@ -37,7 +39,7 @@ public sealed partial class ModelLifecycle(
     {
         // Stop taking work the moment shutdown begins, before Kestrel waits for in-flight requests.
         lifetime.ApplicationStopping.Register(BeginDrain);
-        _loading = Task.Run(() => Load(lifetime.ApplicationStopping), CancellationToken.None);
+        _loading = Task.Run(() => LoadAsync(lifetime.ApplicationStopping), CancellationToken.None);
         return Task.CompletedTask;
     }
 
@@ -73,12 +75,13 @@ public sealed partial class ModelLifecycle(
         }
     }
 
-    private void Load(CancellationToken stopping)
+    private async Task LoadAsync(CancellationToken stopping)
     {
         try
         {
             var options = modelOptions.Value;
-            var folder = ModelFolder.Open(options.Path, ModelPrecision.Parse(options.Dtype));
+            string path = await ResolveFolderAsync(stopping).ConfigureAwait(false);
+            var folder = ModelFolder.Open(path, ModelPrecision.Parse(sourceOptions.Value.Dtype));
             var pool = Florence2EnginePool.Create(folder, inferenceOptions.Value, _logger);
             var decoder = new SafeImageDecoder(new ImageDecodingOptions
             {
@@ -96,22 +99,36 @@ public sealed partial class ModelLifecycle(
             var executors = pool.Engines.Select(e => (IBatchExecutor)new EngineBatchExecutor(e)).ToArray();
             var batcher = new DynamicBatcher(batchingOptions.Value, executors, time,
                 loggerFactory.CreateLogger<DynamicBatcher>(), metrics);
-            runtime.SetLoaded(new ModelRuntime.Loaded(folder, options.Id ?? folder.Id, pool, batcher, pool.Primary.Tokenizer, images, decoder));
+            string modelId = options.Id ?? (string.IsNullOrWhiteSpace(options.Path) ? sourceOptions.Value.Repository.Split('/')[^1] : folder.Id);
+            runtime.SetLoaded(new ModelRuntime.Loaded(folder, modelId, pool, batcher, pool.Primary.Tokenizer, images, decoder));
             if (stopping.IsCancellationRequested)
             {
                 runtime.SetState(ModelState.Draining);
                 return;
             }
             runtime.SetState(ModelState.Ready);
-            LogReady(options.Id ?? folder.Id, pool.Primary.Provider.Name, pool.Primary.Provider.Reason);
+            LogReady(modelId, pool.Primary.Provider.Name, pool.Primary.Provider.Reason);
         }
-        catch (Exception ex) when (ex is ModelLoadException or FormatException or InvalidOperationException or InvalidDataException or IOException)
+        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        {
+            runtime.SetFailed("Shut down while the model was loading.");
+        }
+        catch (Exception ex) when (ex is ModelLoadException or ModelProvisioningException or FormatException or ArgumentException
+            or InvalidOperationException or InvalidDataException or IOException or UnauthorizedAccessException)
         {
             runtime.SetFailed(ex.Message);
             LogLoadFailed(ex.Message);
             Environment.ExitCode = 1;
             lifetime.StopApplication();
         }
+    }
+
+    /// <summary>The configured local folder, or the hub repository downloaded into the cache (like from_pretrained).</summary>
+    private async Task<string> ResolveFolderAsync(CancellationToken stopping)
+    {
+        if (!string.IsNullOrWhiteSpace(modelOptions.Value.Path)) return modelOptions.Value.Path;
+        using var provisioner = new ModelProvisioner(loggerFactory.CreateLogger<ModelProvisioner>(), time);
+        return await provisioner.EnsureModelAsync(sourceOptions.Value, stopping).ConfigureAwait(false);
     }
 
     /// <summary>
