@@ -1,0 +1,179 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Headers;
+using Florence2.Tests;
+using Xunit.Abstractions;
+
+namespace Florence2.Cluster.Tests;
+
+/// <summary>
+/// Three real replicas (tiny fixture model, loopback ports) behind real nginx running deploy/nginx/nginx.conf. Under a
+/// bounded load one replica gets SIGTERM: it must drain and exit 0, nginx must route around it (retrying 503s and
+/// refused connections), no client may see a 5xx, and every request must get exactly one answer.
+/// </summary>
+public sealed class MultiReplicaTests(ITestOutputHelper output)
+{
+    private const int Replicas = 3;
+    private const int ClientConcurrency = 8;
+    private const int MaxRequests = 400;
+    private static readonly TimeSpan LoadDuration = TimeSpan.FromSeconds(30);
+    private static readonly TimeSpan StopAfter = TimeSpan.FromSeconds(10);
+
+    [Fact]
+    public async Task A_replica_stopped_under_load_drains_while_clients_see_no_errors()
+    {
+        string nginxBinary = FindNginx() ?? throw new InvalidOperationException(
+            "nginx is not installed: the multi-replica test runs the deployed nginx config in front of 3 replicas. Install it with 'apt-get install -y nginx' (.ci/run does).");
+        string model = TestModels.Tiny;
+        string work = Directory.CreateTempSubdirectory("florence2-cluster-").FullName;
+        var ports = Enumerable.Range(0, Replicas).Select(_ => LoopbackPorts.Free()).ToArray();
+        int lbPort = LoopbackPorts.Free();
+
+        var replicas = ports.Select((port, i) => StartReplica(i, port, model)).ToList();
+        ChildProcess? nginx = null;
+        try
+        {
+            using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
+            foreach (var (replica, port) in replicas.Zip(ports))
+                await WaitForAsync(http, $"http://127.0.0.1:{port}/health/ready", replica, TimeSpan.FromSeconds(90));
+
+            string config = NginxConfig.ForReplicas(File.ReadAllText(RepositoryPaths.NginxConfig), ports, lbPort);
+            File.WriteAllText(Path.Combine(work, "nginx.conf"), config);
+            nginx = new ChildProcess("nginx", nginxBinary,
+                ["-p", work, "-c", Path.Combine(work, "nginx.conf"), "-g", $"daemon off; pid {Path.Combine(work, "nginx.pid")};"]);
+            await WaitForAsync(http, $"http://127.0.0.1:{lbPort}/nginx-health", nginx, TimeSpan.FromSeconds(20));
+
+            var run = await RunLoadAsync(http, lbPort, replicas[1], ports);
+
+            var stopped = replicas[1];
+            Assert.True(run.DrainSeconds is not null, $"replica 1 did not exit within 60 s of SIGTERM\n{stopped.Tail()}");
+            int retried = nginx.Output.Count(line => line.Contains("upstream_status=", StringComparison.Ordinal)
+                && line[(line.IndexOf("upstream_status=", StringComparison.Ordinal) + 16)..].Split(' ')[0].Contains(','));
+            string report = $"multi-replica run: sent={run.Sent} answered={run.Answered} ok={run.Ok} client_5xx={run.ServerErrors} " +
+                $"other={run.Other} nginx_retried={retried} drain_s={run.DrainSeconds:F2} stopped_exit_code={stopped.ExitCode} " +
+                $"others_ready_throughout={run.OthersAlwaysReady} duration_s={run.Duration.TotalSeconds:F1}";
+            output.WriteLine(report);
+            File.WriteAllText(Path.Combine(Path.GetTempPath(), "florence2-cluster-run.txt"), report + "\n");
+
+            Assert.Equal(run.Sent, run.Answered);
+            Assert.True(run.ServerErrors == 0, $"{run.ServerErrors} client(s) saw a 5xx: {string.Join(", ", run.Statuses.Where(s => s >= 500).Distinct())}\n{nginx.Tail()}");
+            Assert.Equal(run.Sent, run.Ok);
+            Assert.Equal(0, stopped.ExitCode);
+            Assert.True(run.OthersAlwaysReady, "a replica that was not stopped reported not ready during the run");
+            Assert.True(run.Sent >= 100, $"only {run.Sent} requests were sent; the load did not run");
+            Assert.Contains(stopped.Output, line => line.Contains("Drained", StringComparison.Ordinal));
+        }
+        finally
+        {
+            nginx?.Dispose();
+            foreach (var replica in replicas) replica.Dispose();
+        }
+    }
+
+    private async Task<LoadRun> RunLoadAsync(HttpClient http, int lbPort, ChildProcess toStop, int[] ports)
+    {
+        byte[] image = Png.Gradient(96, 72);
+        var statuses = new ConcurrentBag<int>();
+        int sent = 0;
+        var clock = Stopwatch.StartNew();
+        double? drainSeconds = null;
+        bool othersReady = true;
+
+        async Task ClientAsync()
+        {
+            while (clock.Elapsed < LoadDuration && Interlocked.Increment(ref sent) <= MaxRequests)
+            {
+                using var form = new MultipartFormDataContent();
+                var part = new ByteArrayContent(image);
+                part.Headers.ContentType = new MediaTypeHeaderValue("image/png");
+                form.Add(part, "image", "gradient.png");
+                form.Add(new StringContent("1"), "num_beams");
+                form.Add(new StringContent("12"), "max_new_tokens");
+                try
+                {
+                    using var response = await http.PostAsync($"http://127.0.0.1:{lbPort}/v1/caption", form);
+                    statuses.Add((int)response.StatusCode);
+                }
+                catch (HttpRequestException)
+                {
+                    statuses.Add(-1); // no HTTP answer at all: counted as answered-with-error, and fails the test
+                }
+            }
+        }
+
+        async Task StopOneAsync()
+        {
+            await Task.Delay(StopAfter);
+            var sigterm = Stopwatch.StartNew();
+            toStop.Terminate();
+            if (await toStop.WaitForExitAsync(TimeSpan.FromSeconds(60))) drainSeconds = sigterm.Elapsed.TotalSeconds;
+        }
+
+        async Task WatchOthersAsync()
+        {
+            while (clock.Elapsed < LoadDuration)
+            {
+                foreach (int port in new[] { ports[0], ports[2] })
+                {
+                    try
+                    {
+                        using var ready = await http.GetAsync($"http://127.0.0.1:{port}/health/ready");
+                        othersReady &= ready.StatusCode == HttpStatusCode.OK;
+                    }
+                    catch (HttpRequestException)
+                    {
+                        othersReady = false;
+                    }
+                }
+                await Task.Delay(500);
+            }
+        }
+
+        var clients = Enumerable.Range(0, ClientConcurrency).Select(_ => ClientAsync()).ToList();
+        await Task.WhenAll([.. clients, StopOneAsync(), WatchOthersAsync()]);
+        int actuallySent = Math.Min(sent, MaxRequests);
+        var all = statuses.ToArray();
+        return new LoadRun(actuallySent, all.Length, all.Count(s => s == 200), all.Count(s => s >= 500 || s < 0),
+            all.Count(s => s is > 0 and not 200 and < 500), all, drainSeconds, othersReady, clock.Elapsed);
+    }
+
+    private static ChildProcess StartReplica(int index, int port, string model) => new(
+        $"replica {index}", "dotnet", [RepositoryPaths.ServiceDll, "--urls", $"http://127.0.0.1:{port}"],
+        new Dictionary<string, string>
+        {
+            ["Florence2__Model__Path"] = model,
+            ["Florence2__Inference__Provider"] = "cpu",
+            ["Florence2__Inference__IntraOpThreads"] = "1",
+            ["Florence2__Batching__MaxBatchSize"] = "4",
+            ["Florence2__Service__DrainTimeoutSeconds"] = "20",
+            ["Florence2__Security__KnownProxies__0"] = "127.0.0.1",
+            ["DOTNET_gcServer"] = "0",
+        });
+
+    private static async Task WaitForAsync(HttpClient http, string url, ChildProcess process, TimeSpan timeout)
+    {
+        var deadline = Stopwatch.StartNew();
+        while (deadline.Elapsed < timeout)
+        {
+            if (process.HasExited) throw new InvalidOperationException($"{process.Name} exited with {process.ExitCode}\n{process.Tail()}");
+            try
+            {
+                using var response = await http.GetAsync(url);
+                if (response.StatusCode == HttpStatusCode.OK) return;
+            }
+            catch (HttpRequestException)
+            {
+                // not listening yet
+            }
+            await Task.Delay(200);
+        }
+        throw new TimeoutException($"{url} did not answer 200 within {timeout.TotalSeconds} s\n{process.Tail()}");
+    }
+
+    private static string? FindNginx() =>
+        new[] { "/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx" }.FirstOrDefault(File.Exists);
+
+    private sealed record LoadRun(int Sent, int Answered, int Ok, int ServerErrors, int Other, int[] Statuses,
+        double? DrainSeconds, bool OthersAlwaysReady, TimeSpan Duration);
+}

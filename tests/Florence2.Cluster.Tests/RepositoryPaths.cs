@@ -1,0 +1,30 @@
+using System.Reflection;
+
+namespace Florence2.Cluster.Tests;
+
+/// <summary>Where the repository, the built service and the deploy configs are.</summary>
+internal static class RepositoryPaths
+{
+    public static string Root { get; } = FindRoot();
+
+    /// <summary>The service built by the same solution build, in the same configuration as this test assembly.</summary>
+    public static string ServiceDll
+    {
+        get
+        {
+            string configuration = typeof(RepositoryPaths).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+                .First(a => a.Key == "Configuration").Value!;
+            string path = Path.Combine(Root, "src", "Florence2.Service", "bin", configuration, "net10.0", "Florence2.Service.dll");
+            return File.Exists(path) ? path : throw new FileNotFoundException($"The service is not built at {path}; build the solution first.", path);
+        }
+    }
+
+    public static string NginxConfig => Path.Combine(Root, "deploy", "nginx", "nginx.conf");
+
+    private static string FindRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "Florence2Service.sln"))) return dir.FullName;
+        throw new InvalidOperationException("Florence2Service.sln not found above the test binaries.");
+    }
+}
