@@ -39,7 +39,7 @@ public sealed class BusyService(IReadOnlyDictionary<string, string?> settings) :
     }
 
     /// <summary>Starts a long request and returns once a model instance has taken it (its batch shows in the metrics).</summary>
-    public async Task<Task<HttpResponseMessage>> HoldWorkerAsync(int tokens = 600)
+    public async Task<Task<HttpResponseMessage>> HoldWorkerAsync(int tokens = 800)
     {
         var before = (await Prometheus.ScrapeAsync(Client)).Value("florence2_batch_size_count");
         var running = SendLongAsync(tokens);
