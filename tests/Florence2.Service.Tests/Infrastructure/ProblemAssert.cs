@@ -10,12 +10,13 @@ public static class ProblemAssert
     {
         string text = await response.Content.ReadAsStringAsync();
         Assert.True(status == response.StatusCode, $"Expected {(int)status}, got {(int)response.StatusCode}: {text}");
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.True("application/problem+json" == response.Content.Headers.ContentType?.MediaType, $"Content-Type {response.Content.Headers.ContentType}: {text}");
         var body = JsonNode.Parse(text) as JsonObject ?? throw new Xunit.Sdk.XunitException($"Not a JSON object: {text}");
         Assert.Equal((int)status, (int?)body["status"]);
         Assert.False(string.IsNullOrWhiteSpace((string?)body["title"]), $"No title: {text}");
         Assert.False(string.IsNullOrWhiteSpace((string?)body["detail"]), $"No detail: {text}");
         Assert.False(string.IsNullOrWhiteSpace((string?)body["traceId"]), $"No traceId: {text}");
+        Assert.True(body["trace_id"] is null, $"trace_id twice: {text}");
         if (field is not null) Assert.Equal(field, (string?)body["field"]);
         return body;
     }
