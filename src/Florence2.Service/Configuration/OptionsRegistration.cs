@@ -23,13 +23,16 @@ public static class OptionsRegistration
         return builder;
     }
 
-    /// <summary>Reports each batching option problem with its own message.</summary>
+    /// <summary>Reports each batching option problem with its own message, naming the configuration key.</summary>
     private sealed class BatchingOptionsValidator : IValidateOptions<BatchingOptions>
     {
         public ValidateOptionsResult Validate(string? name, BatchingOptions options)
         {
+            // The batcher's messages start with the property name; operators set the full key (or its env spelling).
             var errors = options.Validate();
-            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+            return errors.Count == 0
+                ? ValidateOptionsResult.Success
+                : ValidateOptionsResult.Fail(errors.Select(error => $"{BatchingOptions.SectionName}:{error}"));
         }
     }
 }
