@@ -37,6 +37,28 @@ public sealed class QueuePolicyTests
     }
 
     [Fact]
+    public async Task When_the_queue_fills_part_way_through_a_call_its_images_already_queued_are_withdrawn()
+    {
+        await using var service = await BusyService.StartAsync(
+            ("Florence2:Batching:MaxBatchSize", 1), ("Florence2:Batching:MaxQueueSize", 2));
+        var running = await service.HoldWorkerAsync();
+
+        using var response = await service.Client.PostAsync("/v1/caption", TaskRequests.Multipart(
+            [TestImages.Png(32, 32, 1), TestImages.Png(32, 32, 2), TestImages.Png(32, 32, 3)],
+            new Dictionary<string, string> { ["num_beams"] = "1", ["max_new_tokens"] = "2" }));
+
+        await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
+        response.AssertRetryAfter();
+        var metrics = await Prometheus.WaitForAsync(service.Client,
+            m => m.Value("florence2_rejections_total", "reason=\"cancelled\"") == 2 && m.Value("florence2_queue_depth") == 0,
+            "the first two images withdrawn");
+        Assert.Equal(1, metrics.Value("florence2_rejections_total", "reason=\"queue_full\""));
+        Assert.False(running.IsCompleted, "The call must be refused while the long request still runs.");
+        await BusyService.AssertOkAsync(running);
+        Assert.Equal(1, (await Prometheus.ScrapeAsync(service.Client)).Value("florence2_batch_size_count"));
+    }
+
+    [Fact]
     public async Task A_queue_deadline_passed_answers_504_and_a_client_may_shorten_the_deadline_but_not_extend_it()
     {
         await using var service = await BusyService.StartAsync(
