@@ -13,12 +13,14 @@ public static class OptionsRegistration
         var services = builder.Services;
         services.AddOptions<ModelOptions>().BindConfiguration(ModelOptions.Section).ValidateOnStart();
         services.AddOptions<ModelSourceOptions>().BindConfiguration(ModelSourceOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ModelSourceOptions>, ModelSourceOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ModelSourceOptions>>(
+            new SectionValidator<ModelSourceOptions>(ModelSourceOptions.SectionName, o => o.Validate()));
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<ServiceOptions>().BindConfiguration(ServiceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BatchingOptions>().BindConfiguration(BatchingOptions.SectionName).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<BatchingOptions>, BatchingOptionsValidator>();
+        services.AddSingleton<IValidateOptions<BatchingOptions>>(
+            new SectionValidator<BatchingOptions>(BatchingOptions.SectionName, o => o.Validate()));
         services.AddOptions<InferenceOptions>().BindConfiguration("Florence2:Inference")
             .Validate(o => o.Instances is >= 1 and <= 64, "Florence2:Inference:Instances must be between 1 and 64.")
             .Validate(o => o.IntraOpThreads >= 0 && o.InterOpThreads >= 0, "Florence2:Inference thread counts must be 0 (default) or positive.")
@@ -26,23 +28,20 @@ public static class OptionsRegistration
         return builder;
     }
 
-    /// <summary>Reports each model source problem (dtype, URLs, timeouts) with its own message.</summary>
-    private sealed class ModelSourceOptionsValidator : IValidateOptions<ModelSourceOptions>
+    /// <summary>
+    /// Reports each problem a self-validating options class finds with its own message, naming the full configuration
+    /// key: the classes' messages start with the property name, while operators set the key (or its env spelling).
+    /// </summary>
+    private sealed class SectionValidator<TOptions>(string section, Func<TOptions, IReadOnlyList<string>> validate)
+        : IValidateOptions<TOptions> where TOptions : class
     {
-        public ValidateOptionsResult Validate(string? name, ModelSourceOptions options)
+        public ValidateOptionsResult Validate(string? name, TOptions options)
         {
-            var errors = options.Validate();
-            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
-        }
-    }
-
-    /// <summary>Reports each batching option problem with its own message.</summary>
-    private sealed class BatchingOptionsValidator : IValidateOptions<BatchingOptions>
-    {
-        public ValidateOptionsResult Validate(string? name, BatchingOptions options)
-        {
-            var errors = options.Validate();
-            return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+            var errors = validate(options);
+            return errors.Count == 0
+                ? ValidateOptionsResult.Success
+                : ValidateOptionsResult.Fail(errors.Select(error =>
+                    error.StartsWith(section + ":", StringComparison.Ordinal) ? error : $"{section}:{error}"));
         }
     }
 }

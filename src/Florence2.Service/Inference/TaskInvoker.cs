@@ -41,18 +41,21 @@ public sealed class TaskInvoker(
         }
 
         using var siblings = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var pending = prepared.Select(p => parts.Batcher.EnqueueAsync(p.Request, timeout, siblings.Token)).ToArray();
+        var pending = new List<Task<BatchedResult>>(prepared.Count);
         BatchedResult[] results;
         try
         {
+            // EnqueueAsync refuses synchronously (queue full, draining): that must be translated like any other failure,
+            // and the images of this call already queued must be withdrawn.
+            foreach (var (request, _, _) in prepared) pending.Add(parts.Batcher.EnqueueAsync(request, timeout, siblings.Token));
             results = await Task.WhenAll(pending).ConfigureAwait(false);
         }
-        catch (Exception) when (!cancellationToken.IsCancellationRequested)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
             // One image failed: the others of this call are no longer wanted.
             await siblings.CancelAsync().ConfigureAwait(false);
-            var failure = pending.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).FirstOrDefault();
-            var problem = Translate(failure ?? new OperationCanceledException());
+            var failure = pending.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).FirstOrDefault() ?? ex;
+            var problem = Translate(failure);
             if (problem.Status >= 500 && problem.Status != StatusCodes.Status503ServiceUnavailable)
                 logger.LogError(failure, "Inference failed for task {Task}", task.Token);
             throw problem;

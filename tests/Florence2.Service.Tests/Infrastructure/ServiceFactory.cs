@@ -14,6 +14,10 @@ public sealed class ServiceFactory(string modelPath, IReadOnlyDictionary<string,
 {
     public static ServiceFactory Tiny(IReadOnlyDictionary<string, string?>? settings = null) => new(TestModels.Tiny, settings);
 
+    /// <summary>A service whose decoder writes <paramref name="script"/> whatever it is asked (see <see cref="Scripts"/>).</summary>
+    public static ServiceFactory Scripted(string script, IReadOnlyDictionary<string, string?>? settings = null) =>
+        new(Scripts.Model(script), settings);
+
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
         builder.UseEnvironment("Production");
@@ -26,9 +30,12 @@ public sealed class ServiceFactory(string modelPath, IReadOnlyDictionary<string,
     }
 
     /// <summary>A client once <c>/health/ready</c> says 200 (fails the test after 60 s with the last answer).</summary>
-    public async Task<HttpClient> CreateReadyClientAsync()
+    public Task<HttpClient> CreateReadyClientAsync() => ReadyClientAsync(this);
+
+    /// <summary><see cref="CreateReadyClientAsync"/> for any factory of the app (e.g. one made by <c>WithWebHostBuilder</c>).</summary>
+    public static async Task<HttpClient> ReadyClientAsync(WebApplicationFactory<Program> factory)
     {
-        var client = CreateClient();
+        var client = factory.CreateClient();
         var deadline = DateTime.UtcNow.AddSeconds(60);
         string last = "";
         while (DateTime.UtcNow < deadline)
