@@ -16,7 +16,10 @@ public sealed class ConfigurationTests
         { "Florence2:Batching:MaxQueueDelayMs", "-1", "Florence2:Batching:MaxQueueDelayMs" },
         { "Florence2:Inference:Instances", "0", "Florence2:Inference:Instances" },
         { "Florence2:Service:LogFormat", "xml", "Florence2:Service:LogFormat" },
-        { "Florence2:Model:Path", "", "Florence2:Model:Path" },
+        { "Florence2:Model:Dtype", "fp64", "Florence2:Model:Dtype" },
+        { "Florence2:Model:HubUrl", "ftp://example", "Florence2:Model:HubUrl" },
+        { "Florence2:Limits:MaxNumBeams", "0", "Florence2:Limits:MaxNumBeams" },
+        { "Florence2:Security:RateLimit:Burst", "0", "Florence2:Security:RateLimit:Burst" },
     };
 
     [Theory]

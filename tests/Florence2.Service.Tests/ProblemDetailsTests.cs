@@ -18,6 +18,7 @@ public sealed class ProblemDetailsTests(TinyService service) : IClassFixture<Tin
     {
         { "missing image", "/v1/detect", new() { ["task"] = "od" }, "image" },
         { "missing text", "/v1/detect", new() { ["task"] = "phrase_grounding" }, "text" },
+        { "blank text", "/v1/segment", new() { ["text"] = "   " }, "text" },
         { "region for a no-region task", "/v1/detect", new() { ["task"] = "od", ["region"] = "1,2,30,40" }, "region" },
         { "missing region", "/v1/caption", new() { ["task"] = "region_to_category" }, "region" },
         { "region with three numbers", "/v1/caption", new() { ["task"] = "region_to_category", ["region"] = "1,2,3" }, "region" },

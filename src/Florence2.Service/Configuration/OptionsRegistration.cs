@@ -16,7 +16,11 @@ public static class OptionsRegistration
         services.AddSingleton<IValidateOptions<ModelSourceOptions>>(
             new SectionValidator<ModelSourceOptions>(ModelSourceOptions.SectionName, o => o.Validate()));
         services.AddOptions<LimitsOptions>().BindConfiguration(LimitsOptions.Section).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        services.AddOptions<SecurityOptions>().BindConfiguration(SecurityOptions.Section).ValidateDataAnnotations()
+            // Data annotations do not reach nested objects; the rate limit is checked here.
+            .Validate(o => o.RateLimit.Burst >= 1, "Florence2:Security:RateLimit:Burst must be at least 1.")
+            .Validate(o => o.RateLimit.PermitsPerSecond >= 0, "Florence2:Security:RateLimit:PermitsPerSecond must be 0 (off) or more.")
+            .ValidateOnStart();
         services.AddOptions<ServiceOptions>().BindConfiguration(ServiceOptions.Section).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<BatchingOptions>().BindConfiguration(BatchingOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<BatchingOptions>>(

