@@ -41,7 +41,7 @@ public sealed class TaskInvoker(
         }
 
         using var siblings = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var pending = prepared.Select(p => parts.Batcher.EnqueueAsync(p.Request, timeout, siblings.Token)).ToArray();
+        var pending = prepared.Select(p => Enqueue(parts.Batcher, p.Request, timeout, siblings.Token)).ToArray();
         BatchedResult[] results;
         try
         {
@@ -79,6 +79,23 @@ public sealed class TaskInvoker(
         Activity.Current?.SetTag("florence2.batch_size", results.Max(r => r.BatchSize));
         Activity.Current?.SetTag("florence2.queue_ms", results.Max(r => r.QueueMs));
         return responses;
+    }
+
+    /// <summary>
+    /// The batcher refuses at once by throwing (queue full, draining). Turned into a faulted task here so the refusal
+    /// takes the same path as a queued failure: already queued siblings are cancelled and the client gets 503 with
+    /// Retry-After. Thrown straight out of the Select it escaped the translation below and became a 500.
+    /// </summary>
+    private static Task<BatchedResult> Enqueue(DynamicBatcher batcher, EngineRequest request, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return batcher.EnqueueAsync(request, timeout, cancellationToken);
+        }
+        catch (Exception ex) when (ex is QueueFullException or BatcherUnavailableException)
+        {
+            return Task.FromException<BatchedResult>(ex);
+        }
     }
 
     private ModelRuntime.Loaded RequireReady()
