@@ -9,7 +9,8 @@ SECONDS_TO_RUN="${1:-120}"
 QUEUE_DEADLINE_MS=5000
 # Small queue so overload turns into fast refusals rather than long waits; one engine instance on the shared cores.
 SERVICE_ENV=(Florence2__Batching__MaxQueueSize=16 Florence2__Batching__MaxBatchSize=4
-             Florence2__Batching__DefaultTimeoutMs=$QUEUE_DEADLINE_MS Florence2__Inference__Instances=1)
+             Florence2__Batching__DefaultTimeoutMs=$QUEUE_DEADLINE_MS Florence2__Inference__Instances=1
+             Florence2__Inference__IntraOpThreads=1)   # leave a core to Kestrel so probes stay fast (2-core box)
 source "$(dirname "${BASH_SOURCE[0]}")/lib/service.sh"
 start_service
 # An accepted request may wait up to the queue deadline and then run: allow one more deadline for the run itself.
