@@ -58,6 +58,13 @@ public sealed class SafeImageDecoder
         }
 
         IImageFormat format = DetectAcceptedFormat(encoded);
+        if (format == WebpFormat.Instance && WebpTruncation.IsTruncated(encoded))
+        {
+            throw new ImageRejectedException(
+                ImageRejectionReason.Undecodable,
+                $"The {format.Name} image is truncated: its header announces more bytes than were sent.");
+        }
+
         unsafe
         {
             // Identify and Load both want a Stream; wrapping the pinned span avoids copying the upload. The stream

@@ -1,0 +1,102 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Globalization;
+
+namespace Florence2.LoadTest;
+
+/// <summary>
+/// Measures capacity with a short closed loop, then offers <c>factor</c> × capacity open-loop for the run time and
+/// checks the overload contract: excess refused fast with 503 + Retry-After, accepted requests within the deadline,
+/// liveness answering within 100 ms throughout, and exactly one response per request.
+/// </summary>
+public static class OverloadRun
+{
+    private const double LivenessLimitMs = 100;
+
+    public static async Task<int> RunAsync(Arguments args)
+    {
+        var url = args.LoopbackUrl();
+        int seconds = args.Int("seconds", 120);
+        double factor = args.Double("factor", 3);
+        int deadlineMs = args.Int("deadline-ms", 10_000);
+        int tokens = args.Int("max-new-tokens", 8);
+        using var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
+        {
+            BaseAddress = url,
+            Timeout = TimeSpan.FromMilliseconds(deadlineMs * 2 + 10_000),
+        };
+
+        double capacity = await MeasureCapacityAsync(client, args.Int("probe-seconds", 5), args.Int("probe-concurrency", 4), tokens);
+        double rate = factor * capacity;
+        Console.WriteLine(Invariant($"capacity ≈ {capacity:F1} req/s; offering {rate:F1} req/s for {seconds} s (deadline {deadlineMs} ms)"));
+
+        var probe = new LivenessProbe(url);
+        probe.Start();
+        var (sent, outcomes) = await OfferAsync(client, rate, TimeSpan.FromSeconds(seconds), tokens);
+        await probe.DisposeAsync();   // stops polling; the answers stay readable
+
+        return Report(sent, outcomes, probe.Answers, deadlineMs);
+    }
+
+    private static async Task<double> MeasureCapacityAsync(HttpClient client, int seconds, int concurrency, int tokens)
+    {
+        var until = Stopwatch.StartNew();
+        int ok = 0;
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            while (until.Elapsed.TotalSeconds < seconds)
+                if ((await Outcome.SendAsync(client, TaskRequests.Good(tokens))).Status == 200) Interlocked.Increment(ref ok);
+        }));
+        if (ok == 0) throw new InvalidOperationException("No request succeeded while measuring capacity; is the service ready?");
+        return ok / until.Elapsed.TotalSeconds;
+    }
+
+    // Open loop: requests leave on schedule whether or not earlier ones have been answered, as real clients do.
+    private static async Task<(int Sent, IReadOnlyList<Outcome> Outcomes)> OfferAsync(HttpClient client, double rate, TimeSpan duration, int tokens)
+    {
+        var outcomes = new ConcurrentBag<Outcome>();
+        var inFlight = new List<Task>();
+        var clock = Stopwatch.StartNew();
+        int sent = 0;
+        while (clock.Elapsed < duration)
+        {
+            int due = (int)(clock.Elapsed.TotalSeconds * rate);
+            for (; sent < due; sent++)
+                inFlight.Add(Task.Run(async () => outcomes.Add(await Outcome.SendAsync(client, TaskRequests.Good(tokens)))));
+            await Task.Delay(5);
+        }
+        await Task.WhenAll(inFlight);
+        return (sent, outcomes.ToArray());
+    }
+
+    private static int Report(int sent, IReadOnlyList<Outcome> outcomes, IReadOnlyList<Outcome> liveness, int deadlineMs)
+    {
+        var violations = new List<string>();
+        var accepted = outcomes.Where(o => o.Status == 200).Select(o => o.Milliseconds).ToList();
+        var rejected = outcomes.Where(o => o.Status == 503).ToList();
+        int timedOut = outcomes.Count(o => o.Status == 504);
+        var lost = outcomes.Where(o => o.Status == 0).ToList();
+        var unexpected = outcomes.Where(o => o.Status is not (0 or 200 or 503 or 504)).GroupBy(o => o.Status).ToList();
+        var liveMs = liveness.Select(o => o.Milliseconds).ToList();
+
+        Console.WriteLine($"sent={sent} answered={outcomes.Count - lost.Count} accepted={accepted.Count} rejected_503={rejected.Count} timed_out_504={timedOut} lost={lost.Count}");
+        Console.WriteLine($"accepted latency: {Percentiles.Summary(accepted)}");
+        Console.WriteLine($"rejected latency: {Percentiles.Summary(rejected.Select(o => o.Milliseconds).ToList())}");
+        Console.WriteLine($"/health/live: {liveness.Count} polls, {Percentiles.Summary(liveMs)}");
+
+        if (outcomes.Count != sent) violations.Add($"{sent} sent but {outcomes.Count} outcomes recorded");
+        if (lost.Count > 0) violations.Add($"{lost.Count} requests got no response (first: {lost[0].Error})");
+        foreach (var group in unexpected) violations.Add($"{group.Count()} answers with status {group.Key}");
+        if (rejected.Count == 0) violations.Add("nothing was refused: the offered load did not overload the service");
+        if (rejected.Any(o => !o.HasRetryAfter)) violations.Add($"{rejected.Count(o => !o.HasRetryAfter)} 503s without Retry-After");
+        if (accepted.Count > 0 && accepted.Max() > deadlineMs) violations.Add(Invariant($"an accepted request took {accepted.Max():F0} ms (deadline {deadlineMs} ms)"));
+        var slowLive = liveness.Where(o => o.Status != 200 || o.Milliseconds >= LivenessLimitMs).ToList();
+        if (slowLive.Count > 0) violations.Add(Invariant($"{slowLive.Count} of {liveness.Count} liveness polls failed or took ≥ {LivenessLimitMs} ms (max {liveMs.Max():F1} ms)"));
+
+        foreach (string violation in violations) Console.WriteLine("VIOLATION: " + violation);
+        Console.WriteLine(violations.Count == 0 ? "overload: PASS" : "overload: FAIL");
+        return violations.Count == 0 ? 0 : 1;
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}

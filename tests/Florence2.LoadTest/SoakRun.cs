@@ -1,0 +1,75 @@
+using System.Globalization;
+
+namespace Florence2.LoadTest;
+
+/// <summary>
+/// Sends a fixed number of requests (a mix of valid ones and everyday refusals) with bounded concurrency, samples the
+/// server process every 2 % of the run, and fails when resident memory keeps growing after warm-up: more than
+/// <c>--max-rss-growth</c> (default 10 %) from the end of warm-up to the end, or a least-squares slope above
+/// <c>--max-slope-mb</c> (default 2 MB per 1000 requests). Warm-up is the first 20 % of requests.
+/// </summary>
+public static class SoakRun
+{
+    private const double WarmUpFraction = 0.2;
+    private const int Samples = 50;
+
+    public static async Task<int> RunAsync(Arguments args)
+    {
+        var url = args.LoopbackUrl();
+        int pid = args.Int("pid", 0);
+        int total = args.Int("requests", 10_000);
+        int concurrency = args.Int("concurrency", 4);
+        double maxGrowth = args.Double("max-rss-growth", 0.10);
+        double maxSlope = args.Double("max-slope-mb", 2.0);
+        int tokens = args.Int("max-new-tokens", 8);
+        using var client = new HttpClient { BaseAddress = url, Timeout = TimeSpan.FromSeconds(60) };
+
+        var samples = new List<ProcessSample> { ProcessSample.Read(pid, 0) };
+        var statuses = new int[600];
+        int next = -1, completed = 0, sampleEvery = Math.Max(1, total / Samples);
+        var gate = new object();
+        await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
+        {
+            int index;
+            while ((index = Interlocked.Increment(ref next)) < total)
+            {
+                var outcome = await Outcome.SendAsync(client, TaskRequests.Mixed(index, tokens));
+                lock (gate)
+                {
+                    statuses[outcome.Status]++;
+                    if (++completed % sampleEvery == 0) samples.Add(ProcessSample.Read(pid, completed));
+                }
+            }
+        }));
+
+        return Report(total, statuses, samples, maxGrowth, maxSlope);
+    }
+
+    private static int Report(int total, int[] statuses, List<ProcessSample> samples, double maxGrowth, double maxSlope)
+    {
+        var steady = samples.Where(s => s.Completed >= total * WarmUpFraction).ToList();
+        double slope = LeastSquares.Slope(steady.Select(s => (s.Completed / 1000.0, s.RssMb)).ToList());
+        double threadSlope = LeastSquares.Slope(steady.Select(s => (s.Completed / 1000.0, (double)s.Threads)).ToList());
+        double fdSlope = LeastSquares.Slope(steady.Select(s => (s.Completed / 1000.0, (double)s.Descriptors)).ToList());
+        var (first, last) = (steady[0], steady[^1]);
+        double growth = (last.RssMb - first.RssMb) / first.RssMb;
+
+        Console.WriteLine("statuses: " + string.Join(" ", statuses.Select((count, status) => (count, status)).Where(p => p.count > 0).Select(p => $"{p.status}={p.count}")));
+        Console.WriteLine(Invariant($"rss MB: start {samples[0].RssMb:F1}, after warm-up {first.RssMb:F1}, end {last.RssMb:F1}, max {samples.Max(s => s.RssMb):F1}; growth after warm-up {growth:P1}; slope {slope:F3} MB/1000 req"));
+        Console.WriteLine(Invariant($"threads: {first.Threads} → {last.Threads} (slope {threadSlope:F2}/1000 req); fds: {first.Descriptors} → {last.Descriptors} (slope {fdSlope:F2}/1000 req)"));
+
+        var violations = new List<string>();
+        if (statuses[0] > 0) violations.Add($"{statuses[0]} requests got no response");
+        int unexpected = statuses.Select((count, status) => status is 0 or 200 or 400 or 415 or 422 ? 0 : count).Sum();
+        if (unexpected > 0) violations.Add($"{unexpected} answers with an unexpected status");
+        if (growth > maxGrowth) violations.Add(Invariant($"RSS grew {growth:P1} after warm-up (bound {maxGrowth:P0})"));
+        if (slope > maxSlope) violations.Add(Invariant($"RSS slope {slope:F3} MB/1000 req (bound {maxSlope})"));
+        if (last.Descriptors - first.Descriptors > 50) violations.Add($"open descriptors grew by {last.Descriptors - first.Descriptors}");
+
+        foreach (string violation in violations) Console.WriteLine("VIOLATION: " + violation);
+        Console.WriteLine(violations.Count == 0 ? "soak: PASS" : "soak: FAIL");
+        return violations.Count == 0 ? 0 : 1;
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
