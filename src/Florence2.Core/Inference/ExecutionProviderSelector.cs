@@ -79,6 +79,7 @@ public sealed class ExecutionProviderSelector(InferenceOptions options, ILogger 
     {
         sessionOptions.GraphOptimizationLevel = GraphOptimizationLevel.ORT_ENABLE_ALL;
         sessionOptions.LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR;
+        sessionOptions.EnableCpuMemArena = options.CpuMemoryArena;
         if (options.IntraOpThreads > 0) sessionOptions.IntraOpNumThreads = options.IntraOpThreads;
         if (options.InterOpThreads > 0) sessionOptions.InterOpNumThreads = options.InterOpThreads;
     }

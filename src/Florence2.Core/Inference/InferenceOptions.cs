@@ -37,6 +37,12 @@ public sealed class InferenceOptions
     /// </summary>
     public string CudnnConvAlgoSearch { get; set; } = "HEURISTIC";
 
+    /// <summary>
+    /// ONNX Runtime's CPU memory arena. Default true (fastest). False hands every tensor back to the system allocator,
+    /// which keeps resident memory flat when shapes keep changing (growing KV caches, varied prompt and batch sizes).
+    /// </summary>
+    public bool CpuMemoryArena { get; set; } = true;
+
     /// <summary>Threads inside one operator; 0 = ONNX Runtime's default (one per physical core).</summary>
     public int IntraOpThreads { get; set; }
 
