@@ -6,6 +6,8 @@ internal sealed record BenchOptions
     public required string OutDirectory { get; init; }
     public required string CacheDirectory { get; init; }
     public bool Quick { get; init; }
+    /// <summary>Redraw the report and charts from this results.json without measuring.</summary>
+    public string? ReportOnly { get; init; }
     /// <summary>Phases to skip: engine, service, memory, peer.</summary>
     public IReadOnlySet<string> Skip { get; init; } = new HashSet<string>();
 
@@ -14,18 +16,20 @@ internal sealed record BenchOptions
     public int[] Batches { get; init; } = [1, 2, 4, 8, 16];
     public int[] Concurrency { get; init; } = [1, 4, 16, 64];
     /// <summary>Engine repetitions per batch size (median reported): more where a batch is cheap.</summary>
-    public Func<int, int> EngineRepeats { get; init; } = batch => batch <= 2 ? 3 : batch <= 4 ? 2 : 1;
+    public Func<int, int> EngineRepeats { get; init; } = batch => batch <= 2 ? 3 : 1;
     /// <summary>HTTP requests per concurrency level: at least two per client, at least 8.</summary>
     public Func<int, int> RequestsPerLevel { get; init; } = c => Math.Max(8, c <= 16 ? 2 * c : c);
     /// <summary>Batching "on": the largest batch and how long the oldest request waits for company.</summary>
     public int BatchSize { get; init; } = 16;
     public int BatchDelayMs { get; init; } = 50;
     /// <summary>Service-overhead pairs (engine, then service, alternating) at concurrency 1.</summary>
-    public int OverheadPairs { get; init; } = 6;
+    public int OverheadPairs { get; init; } = 10;
     public int MemoryRequests { get; init; } = 2000;
     public int MemoryWarmUpRequests { get; init; } = 200;
     public int MemoryConcurrency { get; init; } = 16;
     public int PeerRepeats { get; init; } = 5;
+    /// <summary>Extra environment for every service child process (experiments: GC settings, thread counts).</summary>
+    public IReadOnlyDictionary<string, string> ServiceEnvironment { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The decode-heavy setting the targets are stated for: the largest token count, greedy.</summary>
     public int MainTokens => Tokens.Max();
@@ -48,6 +52,7 @@ internal sealed record BenchOptions
             OutDirectory = Path.GetFullPath(map.GetValueOrDefault("out") ?? Path.Combine(RepoPaths.Root, "docs", "benchmarks")),
             CacheDirectory = Path.GetFullPath(map.GetValueOrDefault("cache") ?? Path.Combine(home, ".cache", "florence2", "bench")),
             Quick = quick,
+            ReportOnly = map.GetValueOrDefault("report-only"),
             Skip = (map.GetValueOrDefault("skip") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .ToHashSet(StringComparer.OrdinalIgnoreCase),
         };
@@ -76,6 +81,12 @@ internal sealed record BenchOptions
         if (map.TryGetValue("delay-ms", out var d)) options = options with { BatchDelayMs = int.Parse(d) };
         if (map.TryGetValue("memory-requests", out var m)) options = options with { MemoryRequests = int.Parse(m) };
         if (map.TryGetValue("peer-repeats", out var p)) options = options with { PeerRepeats = int.Parse(p) };
+        if (map.TryGetValue("service-env", out var se))
+            options = options with
+            {
+                ServiceEnvironment = se.Split(';', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0].Trim(), kv => kv.Length > 1 ? kv[1] : ""),
+            };
         return options;
     }
 
@@ -95,6 +106,8 @@ internal sealed record BenchOptions
           --batch-size 16 --delay-ms 50   batching "on" (MaxBatchSize, MaxQueueDelayMs)
           --memory-requests 2000   requests of the RSS-growth run (tiny model)
           --peer-repeats 5     transformers.js requests (after one warm-up)
+          --report-only FILE   redraw DIR.md and the charts from a results.json (no measuring)
+          --service-env "K=V;K2=V2"   extra environment for the service processes (experiments)
         """;
 }
 

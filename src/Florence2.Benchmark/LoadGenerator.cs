@@ -8,7 +8,7 @@ namespace Florence2.Benchmark;
 /// <summary>One HTTP load level: closed loop, <c>Concurrency</c> clients each sending its next request when answered.</summary>
 internal sealed record LevelResult(string Mode, int Concurrency, int Requests, int Errors, double WallSeconds,
     double ThroughputRps, double P50Ms, double P90Ms, double P99Ms, double MeanMs,
-    double MeanBatchSize, double MetricsMeanBatchSize, double MeanGeneratedTokens, double MeanQueueMs);
+    double MeanBatchSize, double MetricsMeanBatchSize, double MeanGeneratedTokens, double MeanQueueMs, double ServiceCpuMsPerRequest);
 
 internal sealed record RequestSample(double LatencyMs, bool Ok, int BatchSize, int GeneratedTokens, double QueueMs);
 
@@ -71,9 +71,11 @@ internal sealed class LoadGenerator(HttpClient http, byte[] jpeg)
     public async Task<LevelResult> MeasureLevelAsync(ServiceProcess service, string mode, byte[] body, int concurrency, int total)
     {
         var before = await service.BatchSizeHistogramAsync(http);
+        double cpuBefore = MachineInfo.CpuMs(service.Pid);
         var watch = Stopwatch.StartNew();
         var samples = await RunAsync(service.BaseAddress, body, concurrency, total);
         double wall = watch.Elapsed.TotalSeconds;
+        double cpu = MachineInfo.CpuMs(service.Pid) - cpuBefore;
         var after = await service.BatchSizeHistogramAsync(http);
         var ok = samples.Where(s => s.Ok).ToList();
         var latencies = ok.Select(s => s.LatencyMs).ToList();
@@ -82,6 +84,7 @@ internal sealed class LoadGenerator(HttpClient http, byte[] jpeg)
             ok.Count / wall, Stats.Percentile(latencies, 50), Stats.Percentile(latencies, 90), Stats.Percentile(latencies, 99),
             latencies.Count == 0 ? double.NaN : latencies.Average(),
             ok.Count == 0 ? double.NaN : ok.Average(s => s.BatchSize), metricsMean,
-            ok.Count == 0 ? double.NaN : ok.Average(s => s.GeneratedTokens), ok.Count == 0 ? double.NaN : ok.Average(s => s.QueueMs));
+            ok.Count == 0 ? double.NaN : ok.Average(s => s.GeneratedTokens), ok.Count == 0 ? double.NaN : ok.Average(s => s.QueueMs),
+            samples.Count == 0 ? double.NaN : cpu / samples.Count);
     }
 }

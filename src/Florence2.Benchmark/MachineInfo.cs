@@ -35,6 +35,16 @@ internal sealed record MachineInfo(string CpuModel, int LogicalCores, double Mem
         return (Field("VmRSS"), Field("VmHWM"));
     }
 
+    /// <summary>User + system CPU time of a process in milliseconds (from /proc/PID/stat; clock ticks of 10 ms).</summary>
+    public static double CpuMs(int pid)
+    {
+        string? stat = ReadLines($"/proc/{pid}/stat").FirstOrDefault();
+        if (stat is null) return double.NaN;
+        // Fields after the parenthesised command name: state is field 3, utime 14, stime 15.
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        return (double.Parse(fields[11], CultureInfo.InvariantCulture) + double.Parse(fields[12], CultureInfo.InvariantCulture)) * 10;
+    }
+
     private static IEnumerable<string> ReadLines(string path)
     {
         try { return File.ReadAllLines(path); }

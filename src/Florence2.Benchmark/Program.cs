@@ -20,6 +20,17 @@ catch (Exception ex) when (ex is UsageException or FormatException)
     return 2;
 }
 
+if (options.ReportOnly is { } saved)
+{
+    var loaded = JsonSerializer.Deserialize<BenchResults>(File.ReadAllText(saved))
+        ?? throw new InvalidDataException($"{saved} holds no results");
+    Directory.CreateDirectory(options.OutDirectory);
+    options = options with { Quick = loaded.Quick };
+    Console.WriteLine($"wrote {Report.Write(loaded, options)}");
+    Console.WriteLine(loaded.FinalLine);
+    return 0;
+}
+
 var total = Stopwatch.StartNew();
 var results = new BenchResults
 {
@@ -27,6 +38,7 @@ var results = new BenchResults
     Started = DateTimeOffset.Now,
     Command = "dotnet run -c Release --project src/Florence2.Benchmark -- " + string.Join(' ', args),
     Quick = options.Quick,
+    MainTokens = options.MainTokens,
     LoadAtStart = MachineInfo.LoadAverage(),
 };
 Directory.CreateDirectory(options.OutDirectory);
@@ -51,6 +63,8 @@ settings["batching on"] = $"MaxBatchSize={options.BatchSize}, MaxQueueDelayMs={o
 settings["overhead pairs"] = options.OverheadPairs.ToString(CultureInfo.InvariantCulture);
 settings["memory run"] = $"tiny model, {options.MemoryWarmUpRequests} warm-up + {options.MemoryRequests} requests at concurrency {options.MemoryConcurrency}, batching on";
 settings["peer"] = $"transformers.js 4.3.1, batch 1, greedy, {mainTokens} new tokens, 1 warm-up + {options.PeerRepeats} requests";
+if (options.ServiceEnvironment.Count > 0)
+    settings["service environment"] = string.Join("; ", options.ServiceEnvironment.Select(kv => $"{kv.Key}={kv.Value}"));
 foreach (var (k, v) in settings) Console.WriteLine($"  {k}: {v}");
 
 // 1. Models, once, outside git.
@@ -107,7 +121,7 @@ using (var engine = new EngineBench(basePath, jpeg))
         byte[] body = load.Body(mainTokens, 1);
         foreach (var (mode, maxBatch, delay) in new[] { ("off", 1, 0), ("on", options.BatchSize, options.BatchDelayMs) })
         {
-            await using var service = await ServiceProcess.StartAsync(basePath, maxBatch, delay, Path.Combine(logs, $"service-{mode}.log"), http);
+            await using var service = await ServiceProcess.StartAsync(basePath, maxBatch, delay, Path.Combine(logs, $"service-{mode}.log"), http, options.ServiceEnvironment);
             results.ServiceMemory.Add(new ServiceMemorySample($"base, batching {mode}, started", service.Memory().RssMiB, service.Memory().PeakMiB));
             // Warm-up: one request alone, then (batching on) one full batch, with few tokens.
             await load.SendAsync(service.BaseAddress, load.Body(4, 1));
@@ -122,29 +136,35 @@ using (var engine = new EngineBench(basePath, jpeg))
                 var engineMs = new List<double>();
                 var prepareMs = new List<double>();
                 var serviceMs = new List<double>();
+                var engineCpu = new List<double>();
+                var serviceCpu = new List<double>();
                 engine.TimeSingleRequest(mainTokens, 1);
                 for (int i = 0; i < options.OverheadPairs; i++)
                 {
+                    double cpu0 = MachineInfo.CpuMs(Environment.ProcessId);
                     var e = engine.TimeSingleRequest(mainTokens, 1);
+                    engineCpu.Add(MachineInfo.CpuMs(Environment.ProcessId) - cpu0);
                     engineMs.Add(e.TotalMs);
                     prepareMs.Add(e.PrepareMs);
+                    double scpu0 = MachineInfo.CpuMs(service.Pid);
                     var s = await load.SendAsync(service.BaseAddress, body);
+                    serviceCpu.Add(MachineInfo.CpuMs(service.Pid) - scpu0);
                     if (s.Ok) serviceMs.Add(s.LatencyMs);
                     Console.WriteLine($"  pair {i + 1}: engine {e.TotalMs:F0} ms (prepare {e.PrepareMs:F1}), service {s.LatencyMs:F0} ms, {s.GeneratedTokens} tokens");
                 }
                 double em = Stats.Median(engineMs), sm = Stats.Median(serviceMs);
                 results.Overhead = new OverheadResult(options.OverheadPairs, mainTokens, 1, em, Stats.Median(prepareMs), sm,
-                    sm - em, (sm - em) / em * 100, [.. engineMs], [.. serviceMs]);
+                    sm - em, (sm - em) / em * 100, [.. engineMs], [.. serviceMs], Stats.Median(engineCpu), Stats.Median(serviceCpu));
                 results.OurEngineSingleRequestMs = em;
-                Console.WriteLine($"  overhead: service {sm:F0} ms vs engine {em:F0} ms = {results.Overhead.OverheadPct:F2} %");
+                Console.WriteLine($"  overhead: service {sm:F0} ms vs engine {em:F0} ms = {results.Overhead.OverheadPct:F2} %; CPU ms/request service {results.Overhead.ServiceCpuMedianMs:F0} vs engine {results.Overhead.EngineCpuMedianMs:F0}");
             }
 
-            Console.WriteLine("mode  conc  reqs err |  wall s | req/s |  p50 ms |  p90 ms |  p99 ms | batch(resp) batch(/metrics) | tokens");
+            Console.WriteLine("mode  conc  reqs err |  wall s | req/s |  p50 ms |  p90 ms |  p99 ms | batch(resp) batch(/metrics) | tokens | cpu ms/req");
             foreach (int c in options.Concurrency)
             {
                 var level = await load.MeasureLevelAsync(service, mode, body, c, options.RequestsPerLevel(c));
                 results.Service.Add(level);
-                Console.WriteLine($"{mode,-4} {c,5} {level.Requests,5} {level.Errors,3} | {level.WallSeconds,7:F1} | {level.ThroughputRps,5:F2} | {level.P50Ms,7:F0} | {level.P90Ms,7:F0} | {level.P99Ms,7:F0} | {level.MeanBatchSize,11:F2} {level.MetricsMeanBatchSize,15:F2} | {level.MeanGeneratedTokens,6:F1}");
+                Console.WriteLine($"{mode,-4} {c,5} {level.Requests,5} {level.Errors,3} | {level.WallSeconds,7:F1} | {level.ThroughputRps,5:F2} | {level.P50Ms,7:F0} | {level.P90Ms,7:F0} | {level.P99Ms,7:F0} | {level.MeanBatchSize,11:F2} {level.MetricsMeanBatchSize,15:F2} | {level.MeanGeneratedTokens,6:F1} | {level.ServiceCpuMsPerRequest,8:F0}");
             }
             var after = service.Memory();
             results.ServiceMemory.Add(new ServiceMemorySample($"base, batching {mode}, after the load levels", after.RssMiB, after.PeakMiB));
@@ -157,18 +177,28 @@ using (var engine = new EngineBench(basePath, jpeg))
 // 2d. Memory growth over many requests (tiny model: the base model does ~1 request/s on 2 cores).
 await Phase("memory", async () =>
 {
-    await using var service = await ServiceProcess.StartAsync(tinyPath, options.BatchSize, 5, Path.Combine(logs, "service-memory.log"), http);
+    await using var service = await ServiceProcess.StartAsync(tinyPath, options.BatchSize, 5, Path.Combine(logs, "service-memory.log"), http, options.ServiceEnvironment);
     byte[] body = load.Body(mainTokens, 1);
     await load.RunAsync(service.BaseAddress, body, options.MemoryConcurrency, options.MemoryWarmUpRequests);
     var warm = service.Memory();
     Console.WriteLine($"tiny service pid {service.Pid}: RSS after {options.MemoryWarmUpRequests} warm-up requests {warm.RssMiB:F1} MiB");
-    var samples = await load.RunAsync(service.BaseAddress, body, options.MemoryConcurrency, options.MemoryRequests);
+    // In slices, sampling RSS after each, to show the trajectory (RSS of a GC'd, arena-allocating process wobbles).
+    var samples = new List<RequestSample>(options.MemoryRequests);
+    var trajectory = new List<double> { warm.RssMiB };
+    int slices = 10;
+    for (int i = 0; i < slices; i++)
+    {
+        int n = options.MemoryRequests / slices + (i < options.MemoryRequests % slices ? 1 : 0);
+        samples.AddRange(await load.RunAsync(service.BaseAddress, body, options.MemoryConcurrency, n));
+        trajectory.Add(Math.Round(service.Memory().RssMiB, 1));
+    }
+    Console.WriteLine($"  RSS every {options.MemoryRequests / slices} requests (MiB): {string.Join(" ", trajectory.Select(x => x.ToString("F0")))}");
     var after = service.Memory();
     int errors = samples.Count(s => !s.Ok);
     double growth = (after.RssMiB - warm.RssMiB) / warm.RssMiB * 100;
     results.Memory = new MemoryResult("tiny", options.MemoryWarmUpRequests, options.MemoryRequests, options.MemoryConcurrency, mainTokens,
         options.BatchSize, warm.RssMiB, after.RssMiB, after.PeakMiB, growth, errors,
-        samples.Where(s => s.Ok).Select(s => (double)s.GeneratedTokens).DefaultIfEmpty(double.NaN).Average());
+        samples.Where(s => s.Ok).Select(s => (double)s.GeneratedTokens).DefaultIfEmpty(double.NaN).Average(), [.. trajectory]);
     Console.WriteLine($"after {options.MemoryRequests} more: RSS {after.RssMiB:F1} MiB (peak {after.PeakMiB:F1}) → growth {growth:F2} %, {errors} errors");
 });
 

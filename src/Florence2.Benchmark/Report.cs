@@ -88,11 +88,14 @@ internal static class Report
         L();
         L("## Targets");
         L();
-        L("Decode-heavy setting: " + $"{options.MainTokens} new tokens, greedy, EOS ignored.");
+        L("Decode-heavy setting: " + $"{r.MainTokens} new tokens, greedy, EOS ignored.");
         L();
         L("| target | measured | goal | met |");
         L("|---|---:|---|---|");
         foreach (var t in Targets(r)) L($"| {t.Name} | {t.Value} | {t.Goal} | {t.Met} |");
+        L();
+        if (r.BatchingCpuGainC16 is { } cpuGain)
+            L($"Batching gain at concurrency 16 in service CPU time per request (less sensitive to the machine's other load): {N(cpuGain, "0.00")}.");
         L();
         L("Last line of the run:");
         L();
@@ -127,12 +130,14 @@ internal static class Report
             L("Florence2.Service as a child process on 127.0.0.1, closed loop: each of *concurrency* clients sends its next " +
               "request when the last is answered. Batch size (resp) is the mean of the responses' `timings.batch_size` " +
               "(request-weighted); batch size (/metrics) is the mean of the `florence2_batch_size` histogram over the level " +
-              "(batch-weighted). tokens = mean `timings.generated_tokens`.");
+              "(batch-weighted). tokens = mean `timings.generated_tokens`. CPU ms/request is the service process's user + system " +
+              "time over the level divided by its requests (from /proc/PID/stat): it shows efficiency even when other load " +
+              "on the machine stretches wall times.");
             L();
-            L("| batching | concurrency | requests | errors | req/s | p50 ms | p90 ms | p99 ms | batch size (resp) | batch size (/metrics) | tokens |");
-            L("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+            L("| batching | concurrency | requests | errors | req/s | p50 ms | p90 ms | p99 ms | batch size (resp) | batch size (/metrics) | tokens | CPU ms/request |");
+            L("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
             foreach (var s in r.Service)
-                L($"| {s.Mode} | {s.Concurrency} | {s.Requests} | {s.Errors} | {N(s.ThroughputRps, "0.00")} | {N(s.P50Ms, "0")} | {N(s.P90Ms, "0")} | {N(s.P99Ms, "0")} | {N(s.MeanBatchSize, "0.00")} | {N(s.MetricsMeanBatchSize, "0.00")} | {N(s.MeanGeneratedTokens, "0.0")} |");
+                L($"| {s.Mode} | {s.Concurrency} | {s.Requests} | {s.Errors} | {N(s.ThroughputRps, "0.00")} | {N(s.P50Ms, "0")} | {N(s.P90Ms, "0")} | {N(s.P99Ms, "0")} | {N(s.MeanBatchSize, "0.00")} | {N(s.MetricsMeanBatchSize, "0.00")} | {N(s.MeanGeneratedTokens, "0.0")} | {N(s.ServiceCpuMsPerRequest, "0")} |");
             L();
         }
         if (r.Overhead is { } o)
@@ -142,9 +147,11 @@ internal static class Report
             L($"{o.Pairs} alternating pairs at concurrency 1 (batching off), {o.Tokens} tokens, greedy: the engine doing the " +
               "service's work in this process (JPEG decode + resize, then a batch of one) and one HTTP request to the service.");
             L();
-            L("| engine median ms | of which decode+resize | service median ms | overhead ms | overhead % |");
-            L("|---:|---:|---:|---:|---:|");
-            L($"| {N(o.EngineMedianMs, "0")} | {N(o.EnginePrepareMedianMs, "0.0")} | {N(o.ServiceMedianMs, "0")} | {N(o.OverheadMs, "0.0")} | {N(o.OverheadPct, "0.00")} |");
+            L("| engine median ms | of which decode+resize | service median ms | overhead ms | overhead % | engine CPU ms | service CPU ms |");
+            L("|---:|---:|---:|---:|---:|---:|---:|");
+            L($"| {N(o.EngineMedianMs, "0")} | {N(o.EnginePrepareMedianMs, "0.0")} | {N(o.ServiceMedianMs, "0")} | {N(o.OverheadMs, "0.0")} | {N(o.OverheadPct, "0.00")} | {N(o.EngineCpuMedianMs, "0")} | {N(o.ServiceCpuMedianMs, "0")} |");
+            L();
+            L($"Per pair (ms): engine {string.Join(", ", o.EngineMs.Select(x => N(x, "0")))}; service {string.Join(", ", o.ServiceMs.Select(x => N(x, "0")))}.");
             L();
         }
         if (r.Memory is { } mem || r.ServiceMemory.Count > 0)
@@ -164,6 +171,8 @@ internal static class Report
                 L("|---:|---:|---:|---:|");
                 L($"| {N(mm.RssAfterWarmUpMiB)} MiB ({mm.WarmUpRequests} requests) | {N(mm.RssAfterMiB)} MiB (+{mm.Requests} requests) | {N(mm.GrowthPct, "0.00")} % | {N(mm.PeakMiB)} MiB |");
                 L();
+                L($"RSS after warm-up and after each tenth of the run (MiB): {string.Join(" → ", mm.RssTrajectoryMiB.Select(x => N(x, "0")))}.");
+                L();
             }
             if (r.ServiceMemory.Count > 0)
             {
@@ -180,7 +189,7 @@ internal static class Report
         if (r.Peer is { } p)
         {
             L($"{p.Library} {p.Version} on onnxruntime-node (CPU, fp32, its default threads), loaded offline from the same " +
-              $"model folder, `<CAPTION>`, greedy, `max_new_tokens` = `min_new_tokens` = {options.MainTokens} (mean generated " +
+              $"model folder, `<CAPTION>`, greedy, `max_new_tokens` = `min_new_tokens` = {r.MainTokens} (mean generated " +
               $"{N(p.MeanGeneratedTokens)}), batch 1; each request includes reading the JPEG and the processor, like ours. " +
               $"Model load {N(p.LoadMs / 1000, "0.0")} s.");
             L();
@@ -207,9 +216,12 @@ internal static class Report
                 L();
             }
         }
-        L("## Notes");
+        L("## Analysis");
         L();
-        L("<!-- analysis -->");
+        string notes = Path.Combine(options.OutDirectory, "notes.md");
+        L(File.Exists(notes)
+            ? File.ReadAllText(notes).TrimEnd()
+            : $"(Hand-written analysis goes in `{folder}/notes.md`; redraw with `--report-only {folder}/results.json`.)");
         return sb.ToString();
     }
 

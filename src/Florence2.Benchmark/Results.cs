@@ -1,10 +1,12 @@
 namespace Florence2.Benchmark;
 
 internal sealed record OverheadResult(int Pairs, int Tokens, int Beams, double EngineMedianMs, double EnginePrepareMedianMs,
-    double ServiceMedianMs, double OverheadMs, double OverheadPct, double[] EngineMs, double[] ServiceMs);
+    double ServiceMedianMs, double OverheadMs, double OverheadPct, double[] EngineMs, double[] ServiceMs,
+    double EngineCpuMedianMs, double ServiceCpuMedianMs);
 
 internal sealed record MemoryResult(string Model, int WarmUpRequests, int Requests, int Concurrency, int Tokens, int BatchSize,
-    double RssAfterWarmUpMiB, double RssAfterMiB, double PeakMiB, double GrowthPct, int Errors, double MeanGeneratedTokens);
+    double RssAfterWarmUpMiB, double RssAfterMiB, double PeakMiB, double GrowthPct, int Errors, double MeanGeneratedTokens,
+    double[] RssTrajectoryMiB);
 
 internal sealed record ServiceMemorySample(string Label, double RssMiB, double PeakMiB);
 
@@ -17,16 +19,18 @@ internal sealed class BenchResults
     public double DurationSeconds { get; set; }
     public string Command { get; set; } = "";
     public bool Quick { get; set; }
+    /// <summary>The decode-heavy token count the targets are stated for.</summary>
+    public int MainTokens { get; set; }
     public required MachineInfo Machine { get; init; }
     public double[] LoadAtStart { get; set; } = [];
     public double[] LoadAtEnd { get; set; } = [];
-    public List<PhaseLoad> Load { get; } = [];
+    public List<PhaseLoad> Load { get; set; } = [];
     public string BaseModel { get; set; } = "";
     public string TinyModel { get; set; } = "";
-    public Dictionary<string, string> Settings { get; } = [];
-    public List<EngineRow> Engine { get; } = [];
-    public List<LevelResult> Service { get; } = [];
-    public List<ServiceMemorySample> ServiceMemory { get; } = [];
+    public Dictionary<string, string> Settings { get; set; } = [];
+    public List<EngineRow> Engine { get; set; } = [];
+    public List<LevelResult> Service { get; set; } = [];
+    public List<ServiceMemorySample> ServiceMemory { get; set; } = [];
     public OverheadResult? Overhead { get; set; }
     public MemoryResult? Memory { get; set; }
     public PeerResult? Peer { get; set; }
@@ -34,6 +38,12 @@ internal sealed class BenchResults
     /// <summary>Our latency for the peer comparison: the service at concurrency 1 (batching off), p50.</summary>
     public double? OurSingleRequestMs { get; set; }
     public double? OurEngineSingleRequestMs { get; set; }
+
+    /// <summary>The same ratio in service CPU time per request (less sensitive to other load on the machine).</summary>
+    public double? BatchingCpuGainC16 =>
+        Service.FirstOrDefault(l => l.Mode == "on" && l.Concurrency == 16) is { } on
+        && Service.FirstOrDefault(l => l.Mode == "off" && l.Concurrency == 16) is { } off
+            ? off.ServiceCpuMsPerRequest / on.ServiceCpuMsPerRequest : null;
 
     public double? BatchingGainC16 =>
         Service.FirstOrDefault(l => l.Mode == "on" && l.Concurrency == 16) is { } on
