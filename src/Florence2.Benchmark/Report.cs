@@ -70,7 +70,7 @@ internal static class Report
         L(r.Command.TrimEnd());
         L("```");
         L();
-        L("Reproduce with `dotnet run -c Release --project src/Florence2.Benchmark -- --out docs/benchmarks` (≈ 20 min; " +
+        L("Reproduce with `dotnet run -c Release --project src/Florence2.Benchmark -- --out docs/benchmarks` (≈ 10 min on an idle 2-core machine, 15–30 min when busy; " +
           "`--quick` for a 2–3 min smoke run, `--help` for the options). The peer needs Node ≥ 20 (its npm packages are " +
           "installed on first use from `src/Florence2.Benchmark/peer/package-lock.json`). Models are the seeded random " +
           "fixtures of `Florence2.Fixtures` (FixtureModelSpec.Base = Florence-2-base dimensions, and Tiny), written once " +
