@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using Florence2.Generation;
 using Florence2.Inference;
 using Florence2.Models;
@@ -34,33 +33,17 @@ internal static class ProfileCommand
 
         var settings = new GenerationSettings { NumBeams = beams, MaxNewTokens = tokens, IgnoreEos = true };
         // Warm-up: first runs allocate arenas and pick kernels.
-        engine.RunBatch(MakeBatch(1, settings));
+        EngineProfiler.Measure(engine, 1, MakeRequest(settings));
         foreach (int batch in batches)
         {
-            StageTimings? best = null;
-            double bestWall = double.MaxValue;
-            for (int r = 0; r < repeat; r++)
-            {
-                var stopwatch = Stopwatch.StartNew();
-                var outcomes = engine.RunBatch(MakeBatch(batch, settings));
-                double wall = stopwatch.Elapsed.TotalMilliseconds;
-                var failed = outcomes.FirstOrDefault(o => o.Status != EngineOutcomeStatus.Completed);
-                if (failed is not null) throw failed.Error ?? new InvalidOperationException($"request {failed.Status}");
-                if (wall < bestWall)
-                {
-                    bestWall = wall;
-                    best = outcomes.Select(o => o.Result!.Timings).MaxBy(t => t.DecoderMs);
-                }
-            }
-            double perStep = best!.DecoderMs / Math.Max(1, best.DecoderSteps);
+            var best = EngineProfiler.MeasureRepeated(engine, batch, repeat, MakeRequest(settings)).MinBy(m => m.WallMs)!;
+            double bestWall = best.WallMs;
             Console.WriteLine(
-                $"{batch,5} | {best.VisionMs,9:F1} | {best.EncoderMs,10:F1} | {perStep,15:F2} | {bestWall,8:F1} | {batch * 1000 / bestWall,8:F2} | {batch * tokens * 1000 / bestWall,8:F1}");
+                $"{batch,5} | {best.Slowest.VisionMs,9:F1} | {best.Slowest.EncoderMs,10:F1} | {best.DecoderMsPerStep,15:F2} | {bestWall,8:F1} | {batch * 1000 / bestWall,8:F2} | {batch * tokens * 1000 / bestWall,8:F1}");
         }
         return Task.FromResult(0);
     }
 
-    private static EngineRequest[] MakeBatch(int size, GenerationSettings settings) =>
-        Enumerable.Range(0, size)
-            .Select(i => new EngineRequest { Image = new SyntheticPixels(seed: i), Prompt = OdPrompt, Generation = settings })
-            .ToArray();
+    private static Func<int, EngineRequest> MakeRequest(GenerationSettings settings) =>
+        i => new EngineRequest { Image = new SyntheticPixels(seed: i), Prompt = OdPrompt, Generation = settings };
 }

@@ -33,4 +33,11 @@ public sealed class ServiceOptions
     /// (<c>Float64</c>, transformers.js) or truncated to integers (<c>TruncatedInteger</c>, native transformers).
     /// </summary>
     public CoordinateFormat Coordinates { get; set; } = CoordinateFormat.Float32Reference;
+
+    /// <summary>
+    /// BENCHMARK ONLY — never set in production. Every request decodes exactly its <c>max_new_tokens</c>, ignoring EOS,
+    /// so throughput and latency are measured for a fixed amount of work (src/Florence2.Benchmark sets it). The
+    /// answers are meaningless text. Default false. Env: <c>Florence2__Service__BenchmarkIgnoreEos</c>.
+    /// </summary>
+    public bool BenchmarkIgnoreEos { get; set; }
 }

@@ -31,6 +31,7 @@ public sealed class TaskInvoker(
         CallValidator.CheckImageCount(call);
         CallValidator.CheckText(call.Text, limits.Value);
         var settings = CallValidator.Settings(call, parts.Folder.Config.GenerationDefaults, limits.Value);
+        if (service.Value.BenchmarkIgnoreEos) settings = settings with { IgnoreEos = true };
 
         var prepared = new List<(EngineRequest Request, int Width, int Height)>(call.Images.Count);
         foreach (var upload in call.Images)

@@ -1,0 +1,145 @@
+namespace Florence2.Benchmark;
+
+/// <summary>What one benchmark run measures; <see cref="Quick"/> is a short smoke run of every phase.</summary>
+internal sealed record BenchOptions
+{
+    public required string OutDirectory { get; init; }
+    public required string CacheDirectory { get; init; }
+    public bool Quick { get; init; }
+    /// <summary>Redraw the report and charts from this results.json without measuring.</summary>
+    public string? ReportOnly { get; init; }
+    /// <summary>Phases to skip: engine, service, memory, peer.</summary>
+    public IReadOnlySet<string> Skip { get; init; } = new HashSet<string>();
+
+    public int[] Tokens { get; init; } = [32, 128];
+    public int[] Beams { get; init; } = [1, 3];
+    public int[] Batches { get; init; } = [1, 2, 4, 8, 16];
+    public int[] Concurrency { get; init; } = [1, 4, 16, 64];
+    /// <summary>Engine repetitions per batch size (median reported): more where a batch is cheap.</summary>
+    public Func<int, int> EngineRepeats { get; init; } = batch => batch <= 2 ? 3 : 1;
+    /// <summary>HTTP requests per concurrency level: at least two per client, at least 8.</summary>
+    public Func<int, int> RequestsPerLevel { get; init; } = c => Math.Max(8, c <= 16 ? 2 * c : c);
+    /// <summary>Batching "on": the largest batch and how long the oldest request waits for company.</summary>
+    public int BatchSize { get; init; } = 16;
+    public int BatchDelayMs { get; init; } = 50;
+    /// <summary>Service-overhead pairs (engine, then service, alternating) at concurrency 1.</summary>
+    public int OverheadPairs { get; init; } = 10;
+    public int MemoryRequests { get; init; } = 2000;
+    public int MemoryWarmUpRequests { get; init; } = 200;
+    public int MemoryConcurrency { get; init; } = 16;
+    public int PeerRepeats { get; init; } = 5;
+    /// <summary>Extra environment for every service child process (experiments: GC settings, thread counts).</summary>
+    public IReadOnlyDictionary<string, string> ServiceEnvironment { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The decode-heavy setting the targets are stated for: the largest token count, greedy.</summary>
+    public int MainTokens => Tokens.Max();
+
+    public static BenchOptions Parse(string[] args)
+    {
+        var map = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        bool quick = false;
+        for (int i = 0; i < args.Length; i++)
+        {
+            string a = args[i];
+            if (a is "--quick") { quick = true; continue; }
+            if (a is "-h" or "--help") throw new UsageException();
+            if (!a.StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length) throw new UsageException($"unexpected argument '{a}'");
+            map[a[2..]] = args[++i];
+        }
+        string home = Environment.GetFolderPath(Environment.SpecialFolder.UserProfile);
+        var options = new BenchOptions
+        {
+            OutDirectory = Path.GetFullPath(map.GetValueOrDefault("out") ?? Path.Combine(RepoPaths.Root, "docs", "benchmarks")),
+            CacheDirectory = Path.GetFullPath(map.GetValueOrDefault("cache") ?? Path.Combine(home, ".cache", "florence2", "bench")),
+            Quick = quick,
+            ReportOnly = map.GetValueOrDefault("report-only"),
+            Skip = (map.GetValueOrDefault("skip") ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+                .ToHashSet(StringComparer.OrdinalIgnoreCase),
+        };
+        if (quick)
+        {
+            options = options with
+            {
+                Tokens = [8, 16],
+                Batches = [1, 2, 4],
+                Concurrency = [1, 4],
+                EngineRepeats = _ => 1,
+                RequestsPerLevel = c => Math.Max(4, c),
+                BatchSize = 4,
+                OverheadPairs = 2,
+                MemoryRequests = 200,
+                MemoryWarmUpRequests = 40,
+                MemoryConcurrency = 4,
+                PeerRepeats = 2,
+            };
+        }
+        if (map.TryGetValue("tokens", out var t)) options = options with { Tokens = Ints(t) };
+        if (map.TryGetValue("beams", out var b)) options = options with { Beams = Ints(b) };
+        if (map.TryGetValue("batches", out var bs)) options = options with { Batches = Ints(bs) };
+        if (map.TryGetValue("concurrency", out var c)) options = options with { Concurrency = Ints(c) };
+        if (map.TryGetValue("batch-size", out var mb)) options = options with { BatchSize = int.Parse(mb) };
+        if (map.TryGetValue("delay-ms", out var d)) options = options with { BatchDelayMs = int.Parse(d) };
+        if (map.TryGetValue("memory-requests", out var m)) options = options with { MemoryRequests = int.Parse(m) };
+        if (map.TryGetValue("peer-repeats", out var p)) options = options with { PeerRepeats = int.Parse(p) };
+        if (map.TryGetValue("service-env", out var se))
+            options = options with
+            {
+                ServiceEnvironment = se.Split(';', StringSplitOptions.RemoveEmptyEntries)
+                    .Select(kv => kv.Split('=', 2)).ToDictionary(kv => kv[0].Trim(), kv => kv.Length > 1 ? kv[1] : ""),
+            };
+        return options;
+    }
+
+    private static int[] Ints(string text) =>
+        text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(int.Parse).ToArray();
+
+    public const string Usage = """
+        usage: dotnet run -c Release --project src/Florence2.Benchmark -- [--out DIR] [--quick] [options]
+          --out DIR            charts + results.json go to DIR, the report to DIR.md (default docs/benchmarks)
+          --cache DIR          where the base/tiny fixture models are written once (default ~/.cache/florence2/bench)
+          --quick              short smoke run of every phase (small sizes; numbers not meaningful)
+          --skip LIST          phases to skip: engine,service,memory,peer
+          --tokens 32,128      decode steps per request (EOS ignored); the largest is the target setting
+          --beams 1,3          beam counts for the engine phase
+          --batches 1,2,4,8,16 engine batch sizes
+          --concurrency 1,4,16,64   HTTP client concurrency levels
+          --batch-size 16 --delay-ms 50   batching "on" (MaxBatchSize, MaxQueueDelayMs)
+          --memory-requests 2000   requests of the RSS-growth run (tiny model)
+          --peer-repeats 5     transformers.js requests (after one warm-up)
+          --report-only FILE   redraw DIR.md and the charts from a results.json (no measuring)
+          --service-env "K=V;K2=V2"   extra environment for the service processes (experiments)
+        """;
+}
+
+internal sealed class UsageException(string? message = null) : Exception(message);
+
+/// <summary>Locations inside the repository (found from the working directory or the program's folder).</summary>
+internal static class RepoPaths
+{
+    public static string Root { get; } = Find();
+
+    public static string ServiceDll
+    {
+        get
+        {
+            foreach (string config in new[] { "Release", "Debug" })
+            {
+                string path = Path.Combine(Root, "src", "Florence2.Service", "bin", config, "net10.0", "Florence2.Service.dll");
+                if (File.Exists(path)) return path;
+            }
+            throw new FileNotFoundException("Florence2.Service.dll not found; build the solution (dotnet build -c Release).");
+        }
+    }
+
+    public static string PeerDirectory => Path.Combine(Root, "src", "Florence2.Benchmark", "peer");
+
+    private static string Find()
+    {
+        foreach (string start in new[] { Environment.CurrentDirectory, AppContext.BaseDirectory })
+        {
+            for (var dir = new DirectoryInfo(start); dir is not null; dir = dir.Parent)
+                if (File.Exists(Path.Combine(dir.FullName, "Florence2Service.sln"))) return dir.FullName;
+        }
+        throw new DirectoryNotFoundException("Run from inside the Florence2Service repository (Florence2Service.sln not found).");
+    }
+}
