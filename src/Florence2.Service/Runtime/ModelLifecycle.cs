@@ -24,6 +24,7 @@ public sealed partial class ModelLifecycle(
     IOptions<LimitsOptions> limits,
     IOptions<ServiceOptions> serviceOptions,
     BatcherMetrics metrics,
+    IEnumerable<IBatchExecutorDecorator> decorators,
     TimeProvider time,
     IHostApplicationLifetime lifetime,
     ILoggerFactory loggerFactory) : IHostedService
@@ -96,7 +97,9 @@ public sealed partial class ModelLifecycle(
                 runtime.SetState(ModelState.WarmingUp);
                 WarmUp(pool, images, stopping);
             }
-            var executors = pool.Engines.Select(e => (IBatchExecutor)new EngineBatchExecutor(e)).ToArray();
+            var executors = pool.Engines
+                .Select(e => decorators.Aggregate((IBatchExecutor)new EngineBatchExecutor(e), (inner, d) => d.Decorate(inner)))
+                .ToArray();
             var batcher = new DynamicBatcher(batchingOptions.Value, executors, time,
                 loggerFactory.CreateLogger<DynamicBatcher>(), metrics);
             string modelId = options.Id ?? (string.IsNullOrWhiteSpace(options.Path) ? sourceOptions.Value.Repository.Split('/')[^1] : folder.Id);

@@ -1,15 +1,19 @@
 using System.Net;
+using Florence2.Service.Runtime;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Florence2.Service.Tests.Infrastructure;
 
 /// <summary>
-/// A service on the scripted <see cref="Scripts.Long"/> model, whose worker can be held busy deterministically: a request
-/// with a large <c>max_new_tokens</c> decodes one token per step for that many steps (~3 ms per step greedy on the dev
-/// box), while a request with a budget of 2 is answered at once when it reaches the model.
+/// A service on the scripted <see cref="Scripts.Long"/> model whose worker can be held busy deterministically: a request
+/// with a large <c>max_new_tokens</c> is held on the worker for <see cref="HoldingExecutorDecorator.Hold"/> and then
+/// decodes that many steps, however fast the machine is; a request with a budget of 2 is answered at once when it
+/// reaches the model.
 /// </summary>
 public sealed class BusyService(IReadOnlyDictionary<string, string?> settings) : IAsyncDisposable
 {
-    public ServiceFactory Factory { get; } = ServiceFactory.Scripted(Scripts.Long(), settings);
+    public ServiceFactory Factory { get; } = ServiceFactory.Scripted(Scripts.Long(), settings,
+        services => services.AddSingleton<IBatchExecutorDecorator, HoldingExecutorDecorator>());
 
     public HttpClient Client { get; private set; } = null!;
 

@@ -2,6 +2,7 @@ using System.Net;
 using Florence2.Tests;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Florence2.Service.Tests.Infrastructure;
 
@@ -9,14 +10,16 @@ namespace Florence2.Service.Tests.Infrastructure;
 /// The real service in memory over a fixture model (tiny by default), configured through the same keys people use
 /// (<c>Florence2:Batching:MaxBatchSize</c> …). <see cref="CreateReadyClientAsync"/> waits for the model to load.
 /// </summary>
-public sealed class ServiceFactory(string modelPath, IReadOnlyDictionary<string, string?>? settings = null)
+public sealed class ServiceFactory(string modelPath, IReadOnlyDictionary<string, string?>? settings = null,
+    Action<IServiceCollection>? services = null)
     : WebApplicationFactory<Program>
 {
     public static ServiceFactory Tiny(IReadOnlyDictionary<string, string?>? settings = null) => new(TestModels.Tiny, settings);
 
     /// <summary>A service whose decoder writes <paramref name="script"/> whatever it is asked (see <see cref="Scripts"/>).</summary>
-    public static ServiceFactory Scripted(string script, IReadOnlyDictionary<string, string?>? settings = null) =>
-        new(Scripts.Model(script), settings);
+    public static ServiceFactory Scripted(string script, IReadOnlyDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null) =>
+        new(Scripts.Model(script), settings, services);
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -27,6 +30,7 @@ public sealed class ServiceFactory(string modelPath, IReadOnlyDictionary<string,
         builder.UseSetting("Florence2:Batching:MaxQueueDelayMs", "5");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
             builder.UseSetting(key, value);
+        if (services is not null) builder.ConfigureServices(services);
     }
 
     /// <summary>A client once <c>/health/ready</c> says 200 (fails the test after 60 s with the last answer).</summary>
