@@ -34,7 +34,9 @@ public static class ObservabilityRegistration
             })
             .WithMetrics(metrics =>
             {
-                metrics.AddMeter(BatcherMetrics.MeterName).AddPrometheusExporter();
+                // System.Runtime: the runtime's own meter (GC heap sizes, collections, thread pool, working set), so the
+                // managed heap can be watched next to RSS without attaching a diagnostics tool.
+                metrics.AddMeter(BatcherMetrics.MeterName, "System.Runtime").AddPrometheusExporter();
                 if (!string.IsNullOrWhiteSpace(otlp)) metrics.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
             });
         return builder;
