@@ -11,9 +11,10 @@ namespace Florence2.Service.Tests.Hardening.Fuzzing;
 /// Also resize to 768×768 and write the tensor. The fuzz harness does; the replay test does not, because the resize of
 /// an accepted image costs ~40 ms in a Debug build and its input is just a decoded bitmap of the (capped) size.
 /// </param>
-public sealed class DecodePipelineTarget(bool preprocess = true)
+/// <param name="limits">Decoder limits; the service's defaults when null.</param>
+public sealed class DecodePipelineTarget(bool preprocess = true, ImageDecodingOptions? limits = null)
 {
-    private readonly SafeImageDecoder decoder = new();
+    private readonly SafeImageDecoder decoder = new(limits);
     private readonly Lazy<(ImagePreprocessor Preprocessor, float[] Tensor)> pipeline = new(() =>
     {
         var preprocessor = new ImagePreprocessor(new SafeImageDecoder(), PreprocessorSettings.ImageNetDefaults);
