@@ -5,16 +5,11 @@ using SharpFuzz;
 //   seeds DIR     write the generated seed corpus into DIR
 //   replay FILE…  run files through the target and report each outcome (reproduces AFL findings)
 //   (no args)     AFL++ target: reads inputs from AFL's forkserver; any exception but ImageRejectedException is a crash
-// Fuzzing runs with a 4 MP cap instead of the service's 40 MP: a legitimately large image (a 135-byte VP8 header
-// declaring 2816x6399 decodes in ~1.5 s uninstrumented, over AFL's 5 s under instrumentation) is the cost the pixel
-// cap allows, not a parser pathology; with the lower cap a hang means the decoder is stuck.
-var limits = new Florence2.Imaging.ImageDecodingOptions { MaxPixels = 4_000_000 };
-
 return args switch
 {
     ["seeds", var directory] => WriteSeeds(directory),
-    ["replay", .. var files] when files.Length > 0 => Replay(files, limits),
-    [] => Fuzz(limits),
+    ["replay", .. var files] when files.Length > 0 => Replay(files),
+    [] => Fuzz(),
     _ => Usage(),
 };
 
@@ -24,9 +19,9 @@ static int WriteSeeds(string directory)
     return 0;
 }
 
-static int Replay(string[] files, Florence2.Imaging.ImageDecodingOptions limits)
+static int Replay(string[] files)
 {
-    var target = new DecodePipelineTarget(limits: limits);
+    var target = CreateTarget();
     int failures = 0;
     foreach (string file in files)
     {
@@ -43,7 +38,7 @@ static int Replay(string[] files, Florence2.Imaging.ImageDecodingOptions limits)
     return failures == 0 ? 0 : 1;
 }
 
-static int Fuzz(Florence2.Imaging.ImageDecodingOptions limits)
+static int Fuzz()
 {
     // Created on the first input: instrumented code may only run once SharpFuzz has attached AFL's coverage map.
     DecodePipelineTarget? target = null;
@@ -52,10 +47,17 @@ static int Fuzz(Florence2.Imaging.ImageDecodingOptions limits)
     {
         using var buffer = new MemoryStream();
         stream.CopyTo(buffer);
-        (target ??= new DecodePipelineTarget(limits: limits)).Run(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
+        (target ??= CreateTarget()).Run(buffer.GetBuffer().AsSpan(0, (int)buffer.Length));
     });
     return 0;
 }
+
+// Fuzzing runs with a 4 MP cap instead of the service's 40 MP: a legitimately large image (a 135-byte VP8 header
+// declaring 2816x6399 decodes in ~1.5 s uninstrumented, over AFL's 5 s under instrumentation) is the cost the pixel
+// cap allows, not a parser pathology; with the lower cap a hang means the decoder is stuck. Built on first use only:
+// Florence2.Core is instrumented, and instrumented code must not run before SharpFuzz has attached AFL's map.
+static DecodePipelineTarget CreateTarget() =>
+    new(limits: new Florence2.Imaging.ImageDecodingOptions { MaxPixels = 4_000_000 });
 
 static int Usage()
 {

@@ -8,11 +8,18 @@ namespace Florence2.LoadTest;
 /// with bounded concurrency, sampling the server process every 2 % of the measured run. Fails when resident memory
 /// keeps growing: the mean RSS of the last fifth of the samples more than <c>--max-rss-growth</c> (default 10 %) above
 /// the mean of the first fifth (means, because the GC makes RSS a sawtooth), or a least-squares slope above
-/// <c>--max-slope-mb</c> (default 10 MB per 1000 requests, i.e. a leak of 10 KB a request).
+/// <c>--max-slope-mb</c> (default 10 MB per 1000 requests, i.e. a leak of 10 KB a request) in runs of at least 5000
+/// measured requests.
 /// </summary>
 public static class SoakRun
 {
     private const int Samples = 50;
+
+    /// <summary>
+    /// Below this many measured requests the RSS sawtooth of the GC (±20 MB on the tiny model) swings a least-squares
+    /// fit by ±30 MB/1000 requests, so only the growth of the means is judged; the long soak applies the slope too.
+    /// </summary>
+    private const int SlopeMinimumRequests = 5000;
 
     public static async Task<int> RunAsync(Arguments args)
     {
@@ -77,7 +84,9 @@ public static class SoakRun
         int unexpected = statuses.Select((count, status) => status is 0 or 200 or 400 or 415 or 422 ? 0 : count).Sum();
         if (unexpected > 0) violations.Add($"{unexpected} answers with an unexpected status");
         if (growth > maxGrowth) violations.Add(Invariant($"RSS grew {growth:P1} after warm-up (bound {maxGrowth:P0})"));
-        if (slope > maxSlope) violations.Add(Invariant($"RSS slope {slope:F3} MB/1000 req (bound {maxSlope})"));
+        if (total < SlopeMinimumRequests)
+            Console.WriteLine(Invariant($"slope bound not applied: {total} measured requests are fewer than {SlopeMinimumRequests}, where the GC sawtooth dominates a fit"));
+        else if (slope > maxSlope) violations.Add(Invariant($"RSS slope {slope:F3} MB/1000 req (bound {maxSlope})"));
         if (last.Descriptors - first.Descriptors > 50) violations.Add($"open descriptors grew by {last.Descriptors - first.Descriptors}");
 
         foreach (string violation in violations) Console.WriteLine("VIOLATION: " + violation);
