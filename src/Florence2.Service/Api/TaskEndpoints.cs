@@ -5,6 +5,7 @@ using Florence2.Service.Api.Reading;
 using Florence2.Service.Configuration;
 using Florence2.Service.Inference;
 using Florence2.Service.Observability;
+using Florence2.Service.Security;
 using Florence2.Tasks;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Options;
@@ -37,7 +38,7 @@ public static class TaskEndpoints
     public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/tasks").WithTags("Tasks").AddEndpointFilter<ApiKeyFilter>()
-            .RequireRateLimiting(Security.SecurityRegistration.RateLimitPolicy);
+            .RequireRateLimiting(SecurityRegistration.RateLimitPolicy);
         group.MapGet("", () => TypedResults.Ok(new TaskList(TaskCatalog.All.Select(Describe).ToList())))
             .WithName("ListTasks")
             .WithSummary("List the tasks")
@@ -61,7 +62,7 @@ public static class TaskEndpoints
     {
         string name = FamilyName(family);
         var group = app.MapGroup(RouteOf(family)).WithTags(CultureInfo.InvariantCulture.TextInfo.ToTitleCase(name))
-            .AddEndpointFilter<ApiKeyFilter>().RequireRateLimiting(Security.SecurityRegistration.RateLimitPolicy);
+            .AddEndpointFilter<ApiKeyFilter>().RequireRateLimiting(SecurityRegistration.RateLimitPolicy);
         group.MapPost("", (HttpContext context, TaskInvoker invoker, IOptions<LimitsOptions> limits, IDiagnosticContext log) =>
                 TaskRequestHandler.HandleAsync(context, family, defaultTask, invoker, limits.Value, log))
             .WithRequestDocs(CultureInfo.InvariantCulture.TextInfo.ToTitleCase(name), summary,

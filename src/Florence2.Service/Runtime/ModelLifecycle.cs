@@ -32,6 +32,7 @@ public sealed partial class ModelLifecycle(
     private readonly ILogger _logger = loggerFactory.CreateLogger<ModelLifecycle>();
     private Task _loading = Task.CompletedTask;
     private Task? _stopping;
+    private readonly Lock _stopLock = new();
 
     /// <summary>Completes when loading and warm-up have finished (or failed).</summary>
     public Task Loading => _loading;
@@ -47,7 +48,7 @@ public sealed partial class ModelLifecycle(
     /// <summary>Idempotent: hosts may call it more than once (test hosts do); the first call does the work.</summary>
     public Task StopAsync(CancellationToken cancellationToken)
     {
-        lock (_logger) _stopping ??= DrainAndReleaseAsync(cancellationToken);
+        lock (_stopLock) _stopping ??= DrainAndReleaseAsync(cancellationToken);
         return _stopping;
     }
 

@@ -5,7 +5,7 @@ using Florence2.Service.Configuration;
 using Florence2.Service.Observability;
 using Microsoft.Extensions.Options;
 
-namespace Florence2.Service.Api;
+namespace Florence2.Service.Security;
 
 /// <summary>
 /// When API keys are configured, <c>/v1</c> requests must carry one in <c>X-Api-Key</c> (compared in constant time);

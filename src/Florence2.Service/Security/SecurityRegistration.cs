@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
-using Florence2.Service.Api;
 using Florence2.Service.Api.Problems;
 using Florence2.Service.Configuration;
 using Florence2.Service.Observability;
