@@ -218,9 +218,11 @@ public sealed partial class Florence2Engine
             using var idsValue = OrtValue.CreateTensorValueFromMemory(tokens, [rows, 1]);
             using var embeds = RunSingle(Sessions.Embed, [("input_ids", idsValue)], "inputs_embeds");
             using var useCache = OrtValue.CreateTensorValueFromMemory(new[] { !firstStep }, [1]);
-            // Step 0 feeds empty pasts [rows, H, 0, hd] (shaped from the metadata); later steps the kept caches.
-            using var emptyPast = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float,
-                [rows, Dims.DecoderHeads, 0, Dims.HeadDim]);
+            // Step 0 feeds empty pasts [rows, H, 0, hd] (shaped from the metadata); later steps the kept caches, so the
+            // empty tensor is made only once per batch rather than on every step.
+            using var emptyPast = firstStep
+                ? OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, [rows, Dims.DecoderHeads, 0, Dims.HeadDim])
+                : null;
 
             using var binding = Sessions.Decoder.CreateIoBinding();
             binding.BindInput(DecoderTensorNames.InputsEmbeds, embeds);
@@ -229,8 +231,8 @@ public sealed partial class Florence2Engine
             binding.BindInput(DecoderTensorNames.UseCacheBranch, useCache);
             for (int i = 0; i < names.PastDecoder.Length; i++)
             {
-                binding.BindInput(names.PastDecoder[i], firstStep ? emptyPast : cache.SelfAttention[i]);
-                binding.BindInput(names.PastEncoder[i], firstStep ? emptyPast : cache.CrossAttention[i]);
+                binding.BindInput(names.PastDecoder[i], emptyPast ?? cache.SelfAttention[i]);
+                binding.BindInput(names.PastEncoder[i], emptyPast ?? cache.CrossAttention[i]);
             }
             binding.BindOutputToDevice(DecoderTensorNames.Logits, OrtMemoryInfo.DefaultInstance);
             foreach (string name in names.PresentDecoder) binding.BindOutputToDevice(name, engine._deviceMemory);

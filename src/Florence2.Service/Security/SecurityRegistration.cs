@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Threading.RateLimiting;
 using Florence2.Service.Api.Problems;
@@ -73,6 +72,4 @@ public static class SecurityRegistration
         app.UseRateLimiter();
         return app;
     }
-
-    internal static string Seconds(TimeSpan span) => Math.Max(1, (int)Math.Ceiling(span.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
 }
