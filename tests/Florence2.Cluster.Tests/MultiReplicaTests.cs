@@ -11,14 +11,22 @@ namespace Florence2.Cluster.Tests;
 /// Three real replicas (tiny fixture model, loopback ports) behind real nginx running deploy/nginx/nginx.conf. Under a
 /// bounded load one replica gets SIGTERM: it must drain and exit 0, nginx must route around it (retrying 503s and
 /// refused connections), no client may see a 5xx, and every request must get exactly one answer.
+/// The run is paced by counts, not by the clock, so a slow or busy machine runs the same scenario: the SIGTERM goes
+/// out once <see cref="StopAfterAnswers"/> requests have been answered, and the load goes on until
+/// <see cref="Requests"/> have been sent (a third of them at least after the SIGTERM).
 /// </summary>
 public sealed class MultiReplicaTests(ITestOutputHelper output)
 {
     private const int Replicas = 3;
     private const int ClientConcurrency = 8;
-    private const int MaxRequests = 400;
-    private static readonly TimeSpan LoadDuration = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan StopAfter = TimeSpan.FromSeconds(10);
+    private const int Requests = 360;
+    private const int StopAfterAnswers = Requests / 3;
+
+    /// <summary>What the deployment promises for a drain: Kubernetes' termination grace period (deploy/k8s, 60 s).</summary>
+    private static readonly TimeSpan DrainLimit = TimeSpan.FromSeconds(60);
+
+    /// <summary>A hang detector for a replica's start (three cold .NET processes on two busy cores).</summary>
+    private static readonly TimeSpan StartLimit = TimeSpan.FromMinutes(3);
 
     [Fact]
     public async Task A_replica_stopped_under_load_drains_while_clients_see_no_errors()
@@ -36,22 +44,22 @@ public sealed class MultiReplicaTests(ITestOutputHelper output)
         {
             using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(60) };
             foreach (var (replica, port) in replicas.Zip(ports))
-                await WaitForAsync(http, $"http://127.0.0.1:{port}/health/ready", replica, TimeSpan.FromSeconds(90));
+                await WaitForAsync(http, $"http://127.0.0.1:{port}/health/ready", replica, StartLimit);
 
             string config = NginxConfig.ForReplicas(File.ReadAllText(RepositoryPaths.NginxConfig), ports, lbPort);
             File.WriteAllText(Path.Combine(work, "nginx.conf"), config);
             nginx = new ChildProcess("nginx", nginxBinary,
                 ["-p", work, "-c", Path.Combine(work, "nginx.conf"), "-g", $"daemon off; pid {Path.Combine(work, "nginx.pid")};"]);
-            await WaitForAsync(http, $"http://127.0.0.1:{lbPort}/nginx-health", nginx, TimeSpan.FromSeconds(20));
+            await WaitForAsync(http, $"http://127.0.0.1:{lbPort}/nginx-health", nginx, StartLimit);
 
             var run = await RunLoadAsync(http, lbPort, replicas[1], ports);
 
             var stopped = replicas[1];
-            Assert.True(run.DrainSeconds is not null, $"replica 1 did not exit within 60 s of SIGTERM\n{stopped.Tail()}");
+            Assert.True(run.DrainSeconds is not null, $"replica 1 did not exit within {DrainLimit.TotalSeconds} s of SIGTERM\n{stopped.Tail()}");
             int retried = nginx.Output.Count(line => line.Contains("upstream_status=", StringComparison.Ordinal)
                 && line[(line.IndexOf("upstream_status=", StringComparison.Ordinal) + 16)..].Split(' ')[0].Contains(','));
             string report = $"multi-replica run: sent={run.Sent} answered={run.Answered} ok={run.Ok} client_5xx={run.ServerErrors} " +
-                $"other={run.Other} nginx_retried={retried} drain_s={run.DrainSeconds:F2} stopped_exit_code={stopped.ExitCode} " +
+                $"other={run.Other} sent_after_sigterm={run.SentAfterStop} nginx_retried={retried} drain_s={run.DrainSeconds:F2} stopped_exit_code={stopped.ExitCode} " +
                 $"others_ready_throughout={run.OthersAlwaysReady} duration_s={run.Duration.TotalSeconds:F1}";
             output.WriteLine(report);
             File.WriteAllText(Path.Combine(Path.GetTempPath(), "florence2-cluster-run.txt"), report + "\n");
@@ -61,7 +69,8 @@ public sealed class MultiReplicaTests(ITestOutputHelper output)
             Assert.Equal(run.Sent, run.Ok);
             Assert.Equal(0, stopped.ExitCode);
             Assert.True(run.OthersAlwaysReady, "a replica that was not stopped reported not ready during the run");
-            Assert.True(run.Sent >= 100, $"only {run.Sent} requests were sent; the load did not run");
+            Assert.Equal(Requests, run.Sent);
+            Assert.True(run.SentAfterStop >= Requests / 3, $"only {run.SentAfterStop} requests were sent after the SIGTERM");
             Assert.Contains(stopped.Output, line => line.Contains("Drained", StringComparison.Ordinal));
         }
         finally
@@ -71,18 +80,21 @@ public sealed class MultiReplicaTests(ITestOutputHelper output)
         }
     }
 
-    private async Task<LoadRun> RunLoadAsync(HttpClient http, int lbPort, ChildProcess toStop, int[] ports)
+    private static async Task<LoadRun> RunLoadAsync(HttpClient http, int lbPort, ChildProcess toStop, int[] ports)
     {
         byte[] image = Png.Gradient(96, 72);
         var statuses = new ConcurrentBag<int>();
-        int sent = 0;
+        int sent = 0, answered = 0;
+        int? sentAtStop = null;
         var clock = Stopwatch.StartNew();
+        var stopSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         double? drainSeconds = null;
         bool othersReady = true;
+        bool loadOver = false;
 
         async Task ClientAsync()
         {
-            while (clock.Elapsed < LoadDuration && Interlocked.Increment(ref sent) <= MaxRequests)
+            while (Interlocked.Increment(ref sent) <= Requests)
             {
                 using var form = new MultipartFormDataContent();
                 var part = new ByteArrayContent(image);
@@ -99,20 +111,22 @@ public sealed class MultiReplicaTests(ITestOutputHelper output)
                 {
                     statuses.Add(-1); // no HTTP answer at all: counted as answered-with-error, and fails the test
                 }
+                if (Interlocked.Increment(ref answered) == StopAfterAnswers) stopSent.TrySetResult();
             }
         }
 
         async Task StopOneAsync()
         {
-            await Task.Delay(StopAfter);
+            await stopSent.Task;
+            sentAtStop = Math.Min(Volatile.Read(ref sent), Requests);
             var sigterm = Stopwatch.StartNew();
             toStop.Terminate();
-            if (await toStop.WaitForExitAsync(TimeSpan.FromSeconds(60))) drainSeconds = sigterm.Elapsed.TotalSeconds;
+            if (await toStop.WaitForExitAsync(DrainLimit)) drainSeconds = sigterm.Elapsed.TotalSeconds;
         }
 
         async Task WatchOthersAsync()
         {
-            while (clock.Elapsed < LoadDuration)
+            while (!Volatile.Read(ref loadOver))
             {
                 foreach (int port in new[] { ports[0], ports[2] })
                 {
@@ -130,12 +144,18 @@ public sealed class MultiReplicaTests(ITestOutputHelper output)
             }
         }
 
-        var clients = Enumerable.Range(0, ClientConcurrency).Select(_ => ClientAsync()).ToList();
-        await Task.WhenAll([.. clients, StopOneAsync(), WatchOthersAsync()]);
-        int actuallySent = Math.Min(sent, MaxRequests);
+        var clients = Task.WhenAll(Enumerable.Range(0, ClientConcurrency).Select(_ => ClientAsync()));
+        var watch = WatchOthersAsync();
+        var stop = StopOneAsync();
+        await clients;
+        Volatile.Write(ref loadOver, true);
+        stopSent.TrySetResult();   // (only if fewer answers came back than the stop waits for; the test then fails on them)
+        await Task.WhenAll(watch, stop);
+        int actuallySent = Math.Min(sent, Requests);
         var all = statuses.ToArray();
         return new LoadRun(actuallySent, all.Length, all.Count(s => s == 200), all.Count(s => s >= 500 || s < 0),
-            all.Count(s => s is > 0 and not 200 and < 500), all, drainSeconds, othersReady, clock.Elapsed);
+            all.Count(s => s is > 0 and not 200 and < 500), all, actuallySent - (sentAtStop ?? actuallySent), drainSeconds, othersReady,
+            clock.Elapsed);
     }
 
     private static ChildProcess StartReplica(int index, int port, string model) => new(
@@ -151,29 +171,24 @@ public sealed class MultiReplicaTests(ITestOutputHelper output)
             ["DOTNET_gcServer"] = "0",
         });
 
-    private static async Task WaitForAsync(HttpClient http, string url, ChildProcess process, TimeSpan timeout)
-    {
-        var deadline = Stopwatch.StartNew();
-        while (deadline.Elapsed < timeout)
+    private static Task WaitForAsync(HttpClient http, string url, ChildProcess process, TimeSpan limit) =>
+        Eventually.UntilAsync(async () =>
         {
             if (process.HasExited) throw new InvalidOperationException($"{process.Name} exited with {process.ExitCode}\n{process.Tail()}");
             try
             {
                 using var response = await http.GetAsync(url);
-                if (response.StatusCode == HttpStatusCode.OK) return;
+                return response.StatusCode;
             }
             catch (HttpRequestException)
             {
-                // not listening yet
+                return (HttpStatusCode?)null;   // not listening yet
             }
-            await Task.Delay(200);
-        }
-        throw new TimeoutException($"{url} did not answer 200 within {timeout.TotalSeconds} s\n{process.Tail()}");
-    }
+        }, status => status == HttpStatusCode.OK, $"{url} answering 200", _ => process.Tail(), limit, TimeSpan.FromMilliseconds(200));
 
     private static string? FindNginx() =>
         new[] { "/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx" }.FirstOrDefault(File.Exists);
 
-    private sealed record LoadRun(int Sent, int Answered, int Ok, int ServerErrors, int Other, int[] Statuses,
+    private sealed record LoadRun(int Sent, int Answered, int Ok, int ServerErrors, int Other, int[] Statuses, int SentAfterStop,
         double? DrainSeconds, bool OthersAlwaysReady, TimeSpan Duration);
 }

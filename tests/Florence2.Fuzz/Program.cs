@@ -3,12 +3,14 @@ using SharpFuzz;
 
 // florence2-fuzz — SharpFuzz harness for SafeImageDecoder + ImagePreprocessor.
 //   seeds DIR     write the generated seed corpus into DIR
-//   replay FILE…  run files through the target and report each outcome (reproduces AFL findings)
+//   replay [--hang-ms N] FILE…   run files through the target and report each outcome and time (reproduces AFL
+//                 findings); with --hang-ms, exit 3 when a file takes N ms or more (a confirmed hang)
 //   (no args)     AFL++ target: reads inputs from AFL's forkserver; any exception but ImageRejectedException is a crash
 return args switch
 {
     ["seeds", var directory] => WriteSeeds(directory),
-    ["replay", .. var files] when files.Length > 0 => Replay(files),
+    ["replay", "--hang-ms", var hangMs, .. var files] when files.Length > 0 => Replay(files, int.Parse(hangMs, System.Globalization.CultureInfo.InvariantCulture)),
+    ["replay", .. var files] when files.Length > 0 => Replay(files, null),
     [] => Fuzz(),
     _ => Usage(),
 };
@@ -19,15 +21,22 @@ static int WriteSeeds(string directory)
     return 0;
 }
 
-static int Replay(string[] files)
+static int Replay(string[] files, int? hangMs)
 {
     var target = CreateTarget();
-    int failures = 0;
+    int failures = 0, hangs = 0;
     foreach (string file in files)
     {
+        byte[] bytes = File.ReadAllBytes(file);
         try
         {
-            Console.WriteLine($"{file}: {(target.Run(File.ReadAllBytes(file)) ? "accepted" : "refused")}");
+            target.Run(bytes);   // once to JIT what this input reaches, so the timed run measures the decoder alone
+            long start = System.Diagnostics.Stopwatch.GetTimestamp();
+            bool accepted = target.Run(bytes);
+            double ms = System.Diagnostics.Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            bool hang = ms >= hangMs;
+            if (hang) hangs++;
+            Console.WriteLine($"{file}: {(accepted ? "accepted" : "refused")} in {ms:F0} ms{(hang ? " HANG" : "")}");
         }
         catch (Exception ex)
         {
@@ -35,7 +44,7 @@ static int Replay(string[] files)
             Console.WriteLine($"{file}: CRASH {ex}");
         }
     }
-    return failures == 0 ? 0 : 1;
+    return failures > 0 ? 1 : hangs > 0 ? 3 : 0;
 }
 
 static int Fuzz()
@@ -61,6 +70,6 @@ static DecodePipelineTarget CreateTarget() =>
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Florence2.Fuzz [seeds DIR | replay FILE...]   (no arguments: run under afl-fuzz)");
+    Console.Error.WriteLine("usage: Florence2.Fuzz [seeds DIR | replay [--hang-ms N] FILE...]   (no arguments: run under afl-fuzz)");
     return 2;
 }

@@ -2,13 +2,14 @@ namespace Florence2.LoadTest;
 
 /// <summary>
 /// Polls <c>/health/live</c> every 100 ms on its own connection pool (so it never queues behind task requests on the
-/// client side) and keeps each answer; a Kubernetes liveness probe under overload would see exactly these.
+/// client side) and keeps each answer; a Kubernetes liveness probe under overload would see exactly these. A poll
+/// gives up after <paramref name="timeout"/>, as the kubelet does (recorded as status 0).
 /// </summary>
-public sealed class LivenessProbe(Uri baseUrl) : IAsyncDisposable
+public sealed class LivenessProbe(Uri baseUrl, TimeSpan timeout) : IAsyncDisposable
 {
     private static readonly TimeSpan Period = TimeSpan.FromMilliseconds(100);
 
-    private readonly HttpClient client = new(new SocketsHttpHandler()) { BaseAddress = baseUrl, Timeout = TimeSpan.FromSeconds(5) };
+    private readonly HttpClient client = new(new SocketsHttpHandler()) { BaseAddress = baseUrl, Timeout = timeout };
     private readonly CancellationTokenSource stop = new();
     private readonly List<Outcome> answers = [];
     private Task? loop;

@@ -6,49 +6,56 @@ namespace Florence2.LoadTest;
 
 /// <summary>
 /// Measures capacity with a short closed loop, then offers <c>factor</c> × capacity open-loop for the run time and
-/// checks the overload contract: excess refused fast with 503 + Retry-After, accepted requests within the deadline,
-/// liveness answering within 100 ms throughout, and exactly one response per request.
+/// checks the overload contract: excess refused with 503 + Retry-After, accepted requests within the queue deadline
+/// plus the time a batch takes, every liveness poll answered within the probe timeout the deployment promises, and
+/// exactly one response per request. Every bound comes from the product's own promises or from capacity measured in
+/// the same run, so a machine three times slower or busier runs the same check; the latency percentiles (liveness
+/// included) are reported, not gated.
 /// </summary>
 public static class OverloadRun
 {
-    private const double LivenessLimitMs = 100;
-
     public static async Task<int> RunAsync(Arguments args)
     {
         var url = args.LoopbackUrl();
         int seconds = args.Int("seconds", 120);
         double factor = args.Double("factor", 3);
-        int deadlineMs = args.Int("deadline-ms", 10_000);
+        int queueDeadlineMs = args.Int("queue-deadline-ms", 5_000);
+        int probeTimeoutMs = args.Int("probe-timeout-ms", 3_000);   // deploy/k8s livenessProbe.timeoutSeconds
         int tokens = args.Int("max-new-tokens", 8);
         using var client = new HttpClient(new SocketsHttpHandler { PooledConnectionLifetime = TimeSpan.FromMinutes(5) })
         {
             BaseAddress = url,
-            Timeout = TimeSpan.FromMilliseconds(deadlineMs * 2 + 10_000),
+            Timeout = TimeSpan.FromMilliseconds(queueDeadlineMs * 4 + 60_000),
         };
 
-        double capacity = await MeasureCapacityAsync(client, args.Int("probe-seconds", 5), args.Int("probe-concurrency", 4), tokens);
+        var (capacity, slowestMs) = await MeasureCapacityAsync(client, args.Int("probe-seconds", 5), args.Int("probe-concurrency", 4), tokens);
         double rate = factor * capacity;
-        Console.WriteLine(Invariant($"capacity ≈ {capacity:F1} req/s; offering {rate:F1} req/s for {seconds} s (deadline {deadlineMs} ms)"));
+        // An accepted request waits at most the queue deadline and then runs in a batch; a batch under overload takes
+        // about what the slowest request of the closed loop took (same batch size), given a wide margin for the
+        // client's own scheduling at factor × the rate.
+        int deadlineMs = queueDeadlineMs + (int)Math.Max(queueDeadlineMs, 10 * slowestMs);
+        Console.WriteLine(Invariant($"capacity ≈ {capacity:F1} req/s (slowest {slowestMs:F0} ms); offering {rate:F1} req/s for {seconds} s (accepted within {deadlineMs} ms; liveness within {probeTimeoutMs} ms)"));
 
-        var probe = new LivenessProbe(url);
+        var probe = new LivenessProbe(url, TimeSpan.FromMilliseconds(probeTimeoutMs));
         probe.Start();
         var (sent, outcomes) = await OfferAsync(client, rate, TimeSpan.FromSeconds(seconds), tokens);
         await probe.DisposeAsync();   // stops polling; the answers stay readable
 
-        return Report(sent, outcomes, probe.Answers, deadlineMs);
+        return Report(sent, outcomes, probe.Answers, deadlineMs, probeTimeoutMs);
     }
 
-    private static async Task<double> MeasureCapacityAsync(HttpClient client, int seconds, int concurrency, int tokens)
+    private static async Task<(double PerSecond, double SlowestMs)> MeasureCapacityAsync(HttpClient client, int seconds, int concurrency, int tokens)
     {
         var until = Stopwatch.StartNew();
-        int ok = 0;
+        var answered = new ConcurrentBag<Outcome>();
         await Task.WhenAll(Enumerable.Range(0, concurrency).Select(async _ =>
         {
             while (until.Elapsed.TotalSeconds < seconds)
-                if ((await Outcome.SendAsync(client, TaskRequests.Good(tokens))).Status == 200) Interlocked.Increment(ref ok);
+                answered.Add(await Outcome.SendAsync(client, TaskRequests.Good(tokens)));
         }));
-        if (ok == 0) throw new InvalidOperationException("No request succeeded while measuring capacity; is the service ready?");
-        return ok / until.Elapsed.TotalSeconds;
+        var ok = answered.Where(o => o.Status == 200).ToList();
+        if (ok.Count == 0) throw new InvalidOperationException("No request succeeded while measuring capacity; is the service ready?");
+        return (ok.Count / until.Elapsed.TotalSeconds, ok.Max(o => o.Milliseconds));
     }
 
     // Open loop: requests leave on schedule whether or not earlier ones have been answered, as real clients do.
@@ -69,7 +76,7 @@ public static class OverloadRun
         return (sent, outcomes.ToArray());
     }
 
-    private static int Report(int sent, IReadOnlyList<Outcome> outcomes, IReadOnlyList<Outcome> liveness, int deadlineMs)
+    private static int Report(int sent, IReadOnlyList<Outcome> outcomes, IReadOnlyList<Outcome> liveness, int deadlineMs, int probeTimeoutMs)
     {
         var violations = new List<string>();
         var accepted = outcomes.Where(o => o.Status == 200).Select(o => o.Milliseconds).ToList();
@@ -90,8 +97,10 @@ public static class OverloadRun
         if (rejected.Count == 0) violations.Add("nothing was refused: the offered load did not overload the service");
         if (rejected.Any(o => !o.HasRetryAfter)) violations.Add($"{rejected.Count(o => !o.HasRetryAfter)} 503s without Retry-After");
         if (accepted.Count > 0 && accepted.Max() > deadlineMs) violations.Add(Invariant($"an accepted request took {accepted.Max():F0} ms (deadline {deadlineMs} ms)"));
-        var slowLive = liveness.Where(o => o.Status != 200 || o.Milliseconds >= LivenessLimitMs).ToList();
-        if (slowLive.Count > 0) violations.Add(Invariant($"{slowLive.Count} of {liveness.Count} liveness polls failed or took ≥ {LivenessLimitMs} ms (max {liveMs.Max():F1} ms)"));
+        if (liveness.Count == 0) violations.Add("the liveness probe never polled");
+        var failedLive = liveness.Where(o => o.Status != 200 || o.Milliseconds >= probeTimeoutMs).ToList();
+        if (failedLive.Count > 0)
+            violations.Add(Invariant($"{failedLive.Count} of {liveness.Count} liveness polls failed or took ≥ the {probeTimeoutMs} ms probe timeout (first: status {failedLive[0].Status} after {failedLive[0].Milliseconds:F0} ms {failedLive[0].Error})"));
 
         foreach (string violation in violations) Console.WriteLine("VIOLATION: " + violation);
         Console.WriteLine(violations.Count == 0 ? "overload: PASS" : "overload: FAIL");

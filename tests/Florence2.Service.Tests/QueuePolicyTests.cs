@@ -15,6 +15,10 @@ public sealed class QueuePolicyTests
         var running = await service.HoldWorkerAsync();
 
         var burst = Enumerable.Range(0, 8).Select(_ => service.SendShortAsync()).ToArray();
+        // Seven refusals while the worker is held; only then may the one queued request run.
+        await Prometheus.WaitForAsync(service.Client, m => m.Value("florence2_rejections_total", "reason=\"queue_full\"") == 7, "seven refusals");
+        Assert.Equal(7, burst.Count(b => b.IsCompleted));
+        await running.ReleaseAndAssertOkAsync();
         var answers = await Task.WhenAll(burst);
 
         foreach (var answer in answers)
@@ -29,7 +33,6 @@ public sealed class QueuePolicyTests
             Assert.Equal("Queue full", (string?)problem["title"]);
             response.AssertRetryAfter();
         }
-        await BusyService.AssertOkAsync(running);
         var metrics = await Prometheus.ScrapeAsync(service.Client);
         Assert.Equal(7, metrics.Value("florence2_rejections_total", "reason=\"queue_full\""));
         Assert.Equal(7, metrics.Value("florence2_requests_total", "outcome=\"unavailable\""));
@@ -54,7 +57,7 @@ public sealed class QueuePolicyTests
             "the first two images withdrawn");
         Assert.Equal(1, metrics.Value("florence2_rejections_total", "reason=\"queue_full\""));
         Assert.False(running.IsCompleted, "The call must be refused while the long request still runs.");
-        await BusyService.AssertOkAsync(running);
+        await running.ReleaseAndAssertOkAsync();
         Assert.Equal(1, (await Prometheus.ScrapeAsync(service.Client)).Value("florence2_batch_size_count"));
     }
 
@@ -75,7 +78,7 @@ public sealed class QueuePolicyTests
             Assert.Equal("Queue deadline passed", (string?)problem["title"]);
         }
         Assert.False(running.IsCompleted, "The deadlines must pass while the long request still runs.");
-        await BusyService.AssertOkAsync(running);
+        await running.ReleaseAndAssertOkAsync();
         var metrics = await Prometheus.ScrapeAsync(service.Client);
         Assert.Equal(3, metrics.Value("florence2_rejections_total", "reason=\"timeout\""));
         Assert.Equal(1, metrics.Value("florence2_batch_size_count"));
@@ -120,7 +123,7 @@ public sealed class QueuePolicyTests
         await Prometheus.WaitForAsync(service.Client, m => m.Value("florence2_rejections_total", "reason=\"cancelled\"") == 1,
             "the cancellation counted");
         Assert.False(running.IsCompleted, "The cancellation must happen while the long request still runs.");
-        await BusyService.AssertOkAsync(running);
+        await running.ReleaseAndAssertOkAsync();
         await BusyService.AssertOkAsync(service.SendShortAsync());
 
         var metrics = await Prometheus.WaitForAsync(service.Client, m => m.Value("florence2_generated_tokens_count") == 2, "both served requests");

@@ -1,6 +1,7 @@
 using System.Net;
 using Florence2.Service.Runtime;
 using Florence2.Service.Tests.Infrastructure;
+using Florence2.Tests;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 
@@ -37,7 +38,7 @@ public sealed class ShutdownTests
             refused.AssertRetryAfter();
         }
         Assert.False(running.IsCompleted, "The stop must happen while the long request runs.");
-        await BusyService.AssertOkAsync(running);
+        await running.ReleaseAndAssertOkAsync();
         foreach (var request in queued) await BusyService.AssertOkAsync(request);
     }
 
@@ -55,12 +56,18 @@ public sealed class ShutdownTests
 
         var runtime = service.Factory.Services.GetRequiredService<ModelRuntime>();
 
-        await service.Factory.Services.GetRequiredService<IHost>().StopAsync();
+        var stopping = service.Factory.Services.GetRequiredService<IHost>().StopAsync();
+        // The stop waits for the held request: the model stays loaded (the wait is on the stop, not on a timer).
+        await Eventually.TrueAsync(() => runtime.State != ModelState.Ready, "the stop begun");
+        Assert.False(stopping.IsCompleted, "The host stopped while a request was still running.");
+        Assert.NotEqual(ModelState.Stopped, runtime.State);
+        running.Release();
+        await stopping;
 
         // Both were answered before the model was released. (Once the host has stopped, WebApplicationFactory's
         // Program.Run returns and disposes the services, so the test server can't be asked anything more.)
         Assert.Equal(ModelState.Stopped, runtime.State);
-        await BusyService.AssertOkAsync(running);
+        await running.ReleaseAndAssertOkAsync();
         await BusyService.AssertOkAsync(queued);
     }
 }

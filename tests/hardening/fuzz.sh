@@ -3,7 +3,10 @@
 #   tests/hardening/fuzz.sh [seconds]      default 300 (CI); a nightly run uses 3600 or more
 # Installs afl++ (Debian) and the SharpFuzz instrumenter when missing, builds Release, instruments ImageSharp and
 # Florence2.Core, generates the seed corpus, runs afl-fuzz time-boxed on one core, prints the campaign figures and
-# exits 1 when AFL saved any crash or hang. Replay a finding with an uninstrumented build:
+# exits 1 when AFL saved any crash, or any hang that an uninstrumented replay confirms. AFL's hang timeout measures an
+# instrumented run on a machine that may be slow or busy (instrumentation costs 3-5x), so a "hang" it saves is only a
+# candidate: replayed uninstrumented, an input that still takes HANG_MS or more (or never finishes) is a hang.
+# Replay a finding with an uninstrumented build:
 #   dotnet run -c Release --project tests/Florence2.Fuzz -- replay FILE
 set -euo pipefail
 
@@ -24,8 +27,10 @@ if [[ ! -x "$TOOLS/sharpfuzz" ]]; then
   dotnet tool install SharpFuzz.CommandLine --version 2.3.0 --tool-path "$TOOLS" >/dev/null
 fi
 
-rm -rf "$BUILD" "$FINDINGS" "$WORK/seeds"
+REPLAY="$WORK/replay"
+rm -rf "$BUILD" "$REPLAY" "$FINDINGS" "$WORK/seeds"
 dotnet publish "$ROOT/tests/Florence2.Fuzz" -c Release -o "$BUILD" --nologo -v quiet
+cp -r "$BUILD" "$REPLAY"   # stays uninstrumented: confirms AFL's hang candidates
 # Seeds first: instrumented assemblies only run under afl-fuzz (they write to AFL's shared coverage map).
 dotnet "$BUILD/Florence2.Fuzz.dll" seeds "$WORK/seeds"
 # Instrument what can misbehave on hostile bytes: the decoders, and our own header checks and resizer.
@@ -44,10 +49,19 @@ AFL_NO_AFFINITY=1 AFL_AUTORESUME=1 \
 STATS="$FINDINGS/default/fuzzer_stats"
 stat() { awk -F' *: *' -v key="$1" '$1 == key { print $2 }' "$STATS"; }
 CRASHES=$(find "$FINDINGS/default/crashes" -name 'id:*' 2>/dev/null | wc -l)
-HANGS=$(find "$FINDINGS/default/hangs" -name 'id:*' 2>/dev/null | wc -l)
+CANDIDATES=$(find "$FINDINGS/default/hangs" -name 'id:*' 2>/dev/null | wc -l)
+HANGS=0
+if (( CANDIDATES > 0 )); then
+  echo "replaying $CANDIDATES hang candidate(s) uninstrumented (hang: ${HANG_MS} ms or more)"
+  # The outer timeout catches a decoder that never returns: each candidate gets ten times the hang limit.
+  if ! timeout --kill-after=10 $(( CANDIDATES * HANG_MS * 10 / 1000 + 30 )) \
+       dotnet "$REPLAY/Florence2.Fuzz.dll" replay --hang-ms "$HANG_MS" "$FINDINGS"/default/hangs/id:*; then
+    HANGS=$CANDIDATES
+  fi
+fi
 echo "run_time=$(stat run_time)s execs_done=$(stat execs_done) execs_per_sec=$(stat execs_per_sec)"
 echo "corpus_count=$(stat corpus_count) edges_found=$(stat edges_found) bitmap_cvg=$(stat bitmap_cvg)"
-echo "crashes=$CRASHES hangs=$HANGS   findings in $FINDINGS/default"
+echo "crashes=$CRASHES hangs=$HANGS (afl candidates $CANDIDATES)   findings in $FINDINGS/default"
 if (( CRASHES + HANGS > 0 )); then
   echo "FAIL: replay with: dotnet run -c Release --project tests/Florence2.Fuzz -- replay $FINDINGS/default/crashes/id:* $FINDINGS/default/hangs/id:*"
   exit 1

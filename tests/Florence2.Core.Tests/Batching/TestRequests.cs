@@ -31,7 +31,7 @@ internal static class TestRequests
 /// <summary>How long a test waits for background work before failing; never used to let time pass.</summary>
 internal static class Safety
 {
-    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(10);
+    public static readonly TimeSpan Timeout = Eventually.DefaultLimit;
 
     public static Task<T> Within<T>(this Task<T> task) => task.WaitAsync(Timeout);
 

@@ -16,7 +16,7 @@ public sealed class ConcurrencyTests
 
         string[] folders = await Task.WhenAll(
             Task.Run(() => first.EnsureModelAsync(scenario.Options())),
-            Task.Run(() => second.EnsureModelAsync(scenario.Options()))).WaitAsync(TimeSpan.FromSeconds(60));
+            Task.Run(() => second.EnsureModelAsync(scenario.Options()))).WaitAsync(Eventually.DefaultLimit);
 
         Assert.All(folders, folder => Assert.Equal(scenario.ExpectedFolder, folder));
         Assert.All(scenario.Hub.Paths, path => Assert.Single(scenario.Hub.TransfersOf(path)));
@@ -33,25 +33,15 @@ public sealed class ConcurrencyTests
         var otherProcess = new FileStream(Path.Combine(scenario.ExpectedFolder, ".lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
 
         var provisioning = scenario.Provisioner().EnsureModelAsync(scenario.Options());
-        await WaitUntil(() => scenario.Log.WithEvent(ProvisioningEvents.WaitingForLock).Count > 0);
+        await Eventually.TrueAsync(() => scenario.Log.WithEvent(ProvisioningEvents.WaitingForLock).Count > 0, "the wait for the lock logged");
         Assert.False(provisioning.IsCompleted);
         Assert.Empty(scenario.Hub.Requests);
 
         await otherProcess.DisposeAsync();
-        string folder = await provisioning.WaitAsync(TimeSpan.FromSeconds(60));
+        string folder = await provisioning.WaitAsync(Eventually.DefaultLimit);
 
         Assert.Contains("waiting for another process", scenario.Log.WithEvent(ProvisioningEvents.WaitingForLock)[0].Message,
             StringComparison.OrdinalIgnoreCase);
         scenario.AssertFolderMatchesHub(folder);
-    }
-
-    private static async Task WaitUntil(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "condition not reached within 10 s");
-            await Task.Delay(10);
-        }
     }
 }

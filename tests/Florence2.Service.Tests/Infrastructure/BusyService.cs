@@ -6,14 +6,19 @@ namespace Florence2.Service.Tests.Infrastructure;
 
 /// <summary>
 /// A service on the scripted <see cref="Scripts.Long"/> model whose worker can be held busy deterministically: a request
-/// with a large <c>max_new_tokens</c> is held on the worker for <see cref="HoldingExecutorDecorator.Hold"/> and then
-/// decodes that many steps, however fast the machine is; a request with a budget of 2 is answered at once when it
-/// reaches the model.
+/// with a large <c>max_new_tokens</c> is held on the worker until the test releases it (<see cref="HeldRequest"/>) and
+/// then decodes that many steps, however fast or slow the machine is; a request with a budget of 2 is answered at once
+/// when it reaches the model.
 /// </summary>
-public sealed class BusyService(IReadOnlyDictionary<string, string?> settings) : IAsyncDisposable
+public sealed class BusyService : IAsyncDisposable
 {
-    public ServiceFactory Factory { get; } = ServiceFactory.Scripted(Scripts.Long(), settings,
-        services => services.AddSingleton<IBatchExecutorDecorator, HoldingExecutorDecorator>());
+    private readonly HoldingExecutorDecorator holding = new();
+
+    private BusyService(IReadOnlyDictionary<string, string?> settings) =>
+        Factory = ServiceFactory.Scripted(Scripts.Long(), settings,
+            services => services.AddSingleton<IBatchExecutorDecorator>(holding));
+
+    public ServiceFactory Factory { get; }
 
     public HttpClient Client { get; private set; } = null!;
 
@@ -42,14 +47,32 @@ public sealed class BusyService(IReadOnlyDictionary<string, string?> settings) :
         return Client.SendAsync(request, cancellationToken);
     }
 
-    /// <summary>Starts a long request and returns once a model instance has taken it (its batch shows in the metrics).</summary>
-    public async Task<Task<HttpResponseMessage>> HoldWorkerAsync(int tokens = 800)
+    /// <summary>
+    /// Starts a long request and returns once a model instance has taken it (its batch shows in the metrics); the
+    /// worker stays busy until <see cref="HeldRequest.ReleaseAndAssertOkAsync"/>.
+    /// </summary>
+    public async Task<HeldRequest> HoldWorkerAsync(int tokens = 800)
     {
         var before = (await Prometheus.ScrapeAsync(Client)).Value("florence2_batch_size_count");
         var running = SendLongAsync(tokens);
         await Prometheus.WaitForAsync(Client, m => m.Value("florence2_batch_size_count") > before || running.IsCompleted, "the long request start");
         Assert.False(running.IsCompleted, "The long request finished before the test could use the busy worker.");
-        return running;
+        return new HeldRequest(running, holding);
+    }
+
+    /// <summary>A long request held on the worker until the test lets it run.</summary>
+    public sealed class HeldRequest(Task<HttpResponseMessage> response, HoldingExecutorDecorator holding)
+    {
+        public bool IsCompleted => response.IsCompleted;
+
+        /// <summary>Lets the worker go without waiting for the answer (e.g. while the host is stopping).</summary>
+        public void Release() => holding.Release();
+
+        public Task ReleaseAndAssertOkAsync()
+        {
+            holding.Release();
+            return AssertOkAsync(response);
+        }
     }
 
     public static async Task AssertOkAsync(Task<HttpResponseMessage> pending)
@@ -60,7 +83,9 @@ public sealed class BusyService(IReadOnlyDictionary<string, string?> settings) :
 
     public async ValueTask DisposeAsync()
     {
+        holding.Release();   // a test that failed while holding must not keep the host's stop waiting
         Client?.Dispose();
         await Factory.DisposeAsync();
+        holding.Dispose();
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Florence2.Tests;
 
 namespace Florence2.Service.Tests.Infrastructure;
 
@@ -53,18 +54,7 @@ public sealed class Prometheus(IReadOnlyList<Prometheus.Sample> samples, string 
 
     public bool Has(string name) => Samples.Any(s => s.Name == name);
 
-    /// <summary>Scrapes until <paramref name="condition"/> holds (the exporter caches a scrape briefly), or fails after 10 s.</summary>
-    public static async Task<Prometheus> WaitForAsync(HttpClient client, Func<Prometheus, bool> condition, string what)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        Prometheus scrape;
-        do
-        {
-            scrape = await ScrapeAsync(client);
-            if (condition(scrape)) return scrape;
-            await Task.Delay(100);
-        }
-        while (DateTime.UtcNow < deadline);
-        throw new Xunit.Sdk.XunitException($"Metrics never showed {what}. Last scrape:\n{scrape.Text}");
-    }
+    /// <summary>Scrapes until <paramref name="condition"/> holds (the exporter caches a scrape briefly); see <see cref="Eventually"/>.</summary>
+    public static Task<Prometheus> WaitForAsync(HttpClient client, Func<Prometheus, bool> condition, string what) =>
+        Eventually.UntilAsync(() => ScrapeAsync(client), condition, "metrics showing " + what, scrape => scrape.Text);
 }

@@ -33,22 +33,19 @@ public sealed class ServiceFactory(string modelPath, IReadOnlyDictionary<string,
         if (services is not null) builder.ConfigureServices(services);
     }
 
-    /// <summary>A client once <c>/health/ready</c> says 200 (fails the test after 60 s with the last answer).</summary>
+    /// <summary>A client once <c>/health/ready</c> says 200 (fails the test after <see cref="Eventually.DefaultLimit"/> with the last answer).</summary>
     public Task<HttpClient> CreateReadyClientAsync() => ReadyClientAsync(this);
 
     /// <summary><see cref="CreateReadyClientAsync"/> for any factory of the app (e.g. one made by <c>WithWebHostBuilder</c>).</summary>
     public static async Task<HttpClient> ReadyClientAsync(WebApplicationFactory<Program> factory)
     {
         var client = factory.CreateClient();
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        string last = "";
-        while (DateTime.UtcNow < deadline)
+        await Eventually.UntilAsync(async () =>
         {
             using var response = await client.GetAsync("/health/ready");
-            if (response.StatusCode == HttpStatusCode.OK) return client;
-            last = $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}";
-            await Task.Delay(50);
-        }
-        throw new TimeoutException($"The service did not become ready within 60 s; last /health/ready: {last}");
+            return ((int)response.StatusCode, await response.Content.ReadAsStringAsync());
+        }, answer => answer.Item1 == (int)HttpStatusCode.OK, "/health/ready answering 200", answer => $"{answer.Item1} {answer.Item2}",
+            period: TimeSpan.FromMilliseconds(50));
+        return client;
     }
 }

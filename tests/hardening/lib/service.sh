@@ -35,7 +35,7 @@ start_service() {
     "${SERVICE_ENV[@]}" \
     dotnet "$BUILD_DIR/service/Florence2.Service.dll" > "$WORK/service.log" 2>&1 &
   SERVICE_PID=$!
-  for _ in $(seq 1 600); do
+  for _ in $(seq 1 1500); do   # a hang detector (5 min), not a start-up speed requirement
     if curl -fsS "$SERVICE_URL/health/ready" >/dev/null 2>&1; then echo "ready (pid $SERVICE_PID)"; return 0; fi
     kill -0 "$SERVICE_PID" 2>/dev/null || break
     sleep 0.2

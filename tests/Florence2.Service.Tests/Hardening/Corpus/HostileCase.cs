@@ -9,7 +9,10 @@ namespace Florence2.Service.Tests.Hardening.Corpus;
 /// <param name="Statuses">The accepted statuses; 200 only where documented.</param>
 /// <param name="Field">The problem's <c>field</c> extension, or null when the problem names none.</param>
 /// <param name="Why">What the input is and why the service answers as it does.</param>
-/// <param name="MaxMilliseconds">For refusals that must happen before any expensive work (bombs).</param>
+/// <param name="DetailContains">
+/// For refusals that must happen before any expensive work (bombs): text of the problem detail that only the header
+/// check writes (the declared size), so the test proves where the refusal happened without timing it.
+/// </param>
 /// <param name="ApiKey">The X-Api-Key to send; null sends the fixture's valid key.</param>
 /// <param name="Counted">
 /// Whether florence2_requests_total counts it. False only where routing answers before the handler runs (the
@@ -21,7 +24,7 @@ public sealed record HostileCase(
     int[] Statuses,
     string? Field,
     string Why,
-    int? MaxMilliseconds = null,
+    string? DetailContains = null,
     string? ApiKey = null,
     bool Counted = true)
 {

@@ -51,11 +51,11 @@ public static class HostileCorpus
         yield return new("zero-byte-base64", () => Json(Caption, """{"image":"","max_new_tokens":4}"""), [BadRequest], "image",
             "An empty base64 image → 400.");
         yield return Image("png-declaring-100000x100000", HostileImages.PngDeclaring(100_000, 100_000), [TooLarge], "image",
-            "Side over 16384, read from IHDR before any pixel buffer exists → 413 within milliseconds.", maxMilliseconds: 1000);
+            "Side over 16384, read from IHDR before any pixel buffer exists → 413 naming the declared size.", detailContains: "100000x100000");
         yield return Image("png-declaring-16000x16000", HostileImages.PngDeclaring(16_000, 16_000), [TooLarge], "image",
-            "Sides within the cap but 256 M pixels, over the 40 M pixel cap; a 70-byte file → 413 before decoding.", maxMilliseconds: 1000);
+            "Sides within the cap but 256 M pixels, over the 40 M pixel cap; a 70-byte file → 413 before decoding.", detailContains: "16000x16000");
         yield return Image("jpeg-declaring-65000x65000", HostileImages.JpegDeclaring(65_000, 65_000), [TooLarge], "image",
-            "A 600-byte JPEG whose SOF claims 65000×65000 → 413 from the header alone.", maxMilliseconds: 1000);
+            "A 600-byte JPEG whose SOF claims 65000×65000 → 413 from the header alone.", detailContains: "65000x65000");
     }
 
     private static IEnumerable<HostileCase> RefusedImages()
@@ -148,8 +148,8 @@ public static class HostileCorpus
         yield return new("empty-api-key", () => Multipart(Caption, Png), [Unauthorized], null, "An empty key is no key → 401.", ApiKey: "");
     }
 
-    private static HostileCase Image(string name, byte[] bytes, int[] statuses, string? field, string why, int? maxMilliseconds = null) =>
-        new(name, () => Multipart(Caption, bytes), statuses, field, why, maxMilliseconds);
+    private static HostileCase Image(string name, byte[] bytes, int[] statuses, string? field, string why, string? detailContains = null) =>
+        new(name, () => Multipart(Caption, bytes), statuses, field, why, detailContains);
 
     private static HostileCase Field(string name, string path, int[] statuses, string field, params (string Name, string Value)[] fields) =>
         new(name, () => Multipart(path, Png, HostileRequests.Fields(fields)), statuses, field, $"'{field}' = '{fields[0].Value}' → {statuses[0]}.");

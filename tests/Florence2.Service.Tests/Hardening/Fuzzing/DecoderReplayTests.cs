@@ -8,10 +8,16 @@ namespace Florence2.Service.Tests.Hardening.Fuzzing;
 /// straight into the decode + preprocess pipeline, and only <see cref="ImageRejectedException"/> may escape.
 /// </summary>
 [Collection(HardeningCollection.Name)]
-public sealed class DecoderReplayTests
+public sealed class DecoderReplayTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int Mutations = 20000;
-    private static readonly TimeSpan Budget = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// A mutant that takes this long is a hang (a decoder loop), the failure fuzz.sh's AFL hang timeout exists for; the
+    /// seeds decode in milliseconds, so the bound holds on a machine many times slower or busier. The total time is
+    /// reported, not gated.
+    /// </summary>
+    private static readonly TimeSpan HangLimit = TimeSpan.FromSeconds(5);
 
     [Fact]
     public void Seeds_are_accepted()
@@ -27,12 +33,14 @@ public sealed class DecoderReplayTests
         var target = new DecodePipelineTarget(preprocess: false);
         var seeds = SeedImages.All().ToArray();
         var mutator = new ByteMutator(seed: 20261127);
-        var clock = Stopwatch.StartNew();
+        var total = Stopwatch.StartNew();
+        var slowest = TimeSpan.Zero;
         int accepted = 0, refused = 0;
         for (int i = 0; i < Mutations; i++)
         {
             var (name, bytes) = seeds[i % seeds.Length];
             var (mutant, how) = mutator.Mutate(bytes, seeds[(i * 7 + 3) % seeds.Length].Value);
+            long start = Stopwatch.GetTimestamp();
             try
             {
                 if (target.Run(mutant)) accepted++;
@@ -42,9 +50,12 @@ public sealed class DecoderReplayTests
             {
                 Assert.Fail($"mutant {i} of {name} ({how}) threw {ex.GetType().Name}: {ex.Message}\nbase64: {Convert.ToBase64String(mutant)}");
             }
+            var took = Stopwatch.GetElapsedTime(start);
+            if (took > slowest) slowest = took;
+            Assert.True(took < HangLimit, $"mutant {i} of {name} ({how}) took {took.TotalSeconds:F1} s: a hang\nbase64: {Convert.ToBase64String(mutant)}");
         }
 
-        Assert.True(clock.Elapsed < Budget, $"{Mutations} mutants took {clock.Elapsed.TotalSeconds:F1} s (budget {Budget.TotalSeconds} s)");
+        output.WriteLine($"{Mutations} mutants in {total.Elapsed.TotalSeconds:F1} s (slowest {slowest.TotalMilliseconds:F0} ms); accepted {accepted}, refused {refused}");
         Assert.True(accepted > 0 && refused > 0, $"accepted {accepted}, refused {refused}: the mutator should produce both");
     }
 }
