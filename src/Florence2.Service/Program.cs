@@ -14,6 +14,7 @@ builder.AddFlorence2Observability();
 builder.AddFlorence2Security();
 builder.AddFlorence2Problems();
 builder.AddFlorence2Model();
+builder.AddFlorence2TaskApi();
 builder.AddFlorence2OpenApi();
 
 var app = builder.Build();

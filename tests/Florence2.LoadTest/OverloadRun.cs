@@ -38,8 +38,9 @@ public static class OverloadRun
 
         var probe = new LivenessProbe(url, TimeSpan.FromMilliseconds(probeTimeoutMs));
         probe.Start();
-        var (sent, outcomes) = await OfferAsync(client, rate, TimeSpan.FromSeconds(seconds), tokens);
+        var (sent, outcomes, finalRate) = await OfferAsync(client, rate, TimeSpan.FromSeconds(seconds), tokens);
         await probe.DisposeAsync();   // stops polling; the answers stay readable
+        Console.WriteLine(Invariant($"offered {rate:F1} → {finalRate:F1} req/s"));
 
         return Report(sent, outcomes, probe.Answers, deadlineMs, probeTimeoutMs);
     }
@@ -58,22 +59,42 @@ public static class OverloadRun
         return (ok.Count / until.Elapsed.TotalSeconds, ok.Max(o => o.Milliseconds));
     }
 
-    // Open loop: requests leave on schedule whether or not earlier ones have been answered, as real clients do.
-    private static async Task<(int Sent, IReadOnlyList<Outcome> Outcomes)> OfferAsync(HttpClient client, double rate, TimeSpan duration, int tokens)
+    /// <summary>How often the open loop checks that it overloads the service, and raises the rate when it does not.</summary>
+    private static readonly TimeSpan RampCheck = TimeSpan.FromSeconds(5);
+
+    // Open loop: requests leave on schedule whether or not earlier ones have been answered, as real clients do. The
+    // capacity probe can misjudge a shared machine (measured while something else held the cores), so a check whose
+    // point is "the excess is refused" doubles the rate every RampCheck until refusals appear.
+    private static async Task<(int Sent, IReadOnlyList<Outcome> Outcomes, double FinalRate)> OfferAsync(HttpClient client, double rate,
+        TimeSpan duration, int tokens)
     {
         var outcomes = new ConcurrentBag<Outcome>();
         var inFlight = new List<Task>();
         var clock = Stopwatch.StartNew();
         int sent = 0;
+        double owed = 0;
+        var last = TimeSpan.Zero;
+        var nextCheck = RampCheck;
         while (clock.Elapsed < duration)
         {
-            int due = (int)(clock.Elapsed.TotalSeconds * rate);
-            for (; sent < due; sent++)
+            var now = clock.Elapsed;
+            owed += (now - last).TotalSeconds * rate;
+            last = now;
+            for (; owed >= 1; owed--, sent++)
                 inFlight.Add(Task.Run(async () => outcomes.Add(await Outcome.SendAsync(client, TaskRequests.Good(tokens)))));
+            if (now >= nextCheck)
+            {
+                nextCheck += RampCheck;
+                if (!outcomes.Any(o => o.Status == 503))
+                {
+                    rate *= 2;
+                    Console.WriteLine(Invariant($"no refusal after {now.TotalSeconds:F0} s: raising the offered rate to {rate:F1} req/s"));
+                }
+            }
             await Task.Delay(5);
         }
         await Task.WhenAll(inFlight);
-        return (sent, outcomes.ToArray());
+        return (sent, outcomes.ToArray(), rate);
     }
 
     private static int Report(int sent, IReadOnlyList<Outcome> outcomes, IReadOnlyList<Outcome> liveness, int deadlineMs, int probeTimeoutMs)

@@ -48,11 +48,17 @@ public sealed class SecurityTests
         }
     }
 
+    /// <summary>
+    /// One token per 100 s: the bucket cannot refill between two requests however slow the machine is (with one per
+    /// second, a first request that took over a second on a busy machine let the second one through).
+    /// </summary>
+    private const double SlowRefill = 0.01;
+
     [Fact]
     public async Task Past_the_rate_limit_a_client_gets_429_with_Retry_After_while_health_stays_open()
     {
         await using var factory = ServiceFactory.Tiny(Settings.Of(
-            ("Florence2:Security:RateLimit:PermitsPerSecond", 1), ("Florence2:Security:RateLimit:Burst", 1)));
+            ("Florence2:Security:RateLimit:PermitsPerSecond", SlowRefill), ("Florence2:Security:RateLimit:Burst", 1)));
         using var client = await factory.CreateReadyClientAsync();
 
         using var first = await client.PostAsync("/v1/detect", SmallRequest());
@@ -75,7 +81,7 @@ public sealed class SecurityTests
     {
         await using var factory = ServiceFactory.Tiny(Settings.Of(
             ("Florence2:Security:ApiKeys:0", "alice"), ("Florence2:Security:ApiKeys:1", "bob"),
-            ("Florence2:Security:RateLimit:PermitsPerSecond", 1), ("Florence2:Security:RateLimit:Burst", 1)));
+            ("Florence2:Security:RateLimit:PermitsPerSecond", SlowRefill), ("Florence2:Security:RateLimit:Burst", 1)));
         using var client = await factory.CreateReadyClientAsync();
 
         using var alice = await client.SendAsync(Post("/v1/detect", "alice"));

@@ -69,6 +69,7 @@ internal sealed class PendingRequest : IDisposable
     {
         Image = Request.Image,
         Prompt = Request.Prompt,
+        PromptIds = Request.PromptIds,
         Generation = Request.Generation,
         CancellationToken = Cancellation,
     };

@@ -23,6 +23,12 @@ public sealed class EngineRequest
     /// <summary>The natural-language prompt sent to the tokenizer (already built from the task).</summary>
     public required string Prompt { get; init; }
 
+    /// <summary>
+    /// <see cref="Prompt"/> already tokenized and length-checked (<see cref="Florence2Engine.EncodePrompt"/>), so the
+    /// engine does not tokenize it again; null lets the engine tokenize <see cref="Prompt"/> itself.
+    /// </summary>
+    public int[]? PromptIds { get; init; }
+
     public GenerationSettings Generation { get; init; } = new();
 
     /// <summary>Cancels this request only: before the batch starts, or between decoder steps.</summary>

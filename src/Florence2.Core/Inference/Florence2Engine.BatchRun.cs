@@ -75,9 +75,7 @@ public sealed partial class Florence2Engine
             }
             try
             {
-                promptIds = engine._tokenizer.EncodePrompt(request.Prompt);
-                if (promptIds.Length > Dims.MaxPromptTokens)
-                    throw new PromptTooLongException(promptIds.Length, Dims.MaxPromptTokens);
+                promptIds = request.PromptIds ?? engine.EncodePrompt(request.Prompt);
                 return true;
             }
             catch (Exception ex) when (ex is ArgumentException)

@@ -55,6 +55,17 @@ public sealed partial class Florence2Engine : IDisposable, IAsyncDisposable
     public int MaxDecoderLength(GenerationSettings settings) =>
         (int)Math.Min(1L + settings.MaxNewTokens, Dimensions.MaxPositions + 1L);
 
+    /// <summary>
+    /// Tokenizes a prompt and checks it fits the encoder beside the image tokens; callers that validate requests up
+    /// front pass the ids on as <see cref="EngineRequest.PromptIds"/> so the prompt is tokenized once.
+    /// </summary>
+    /// <exception cref="PromptTooLongException">The prompt has more tokens than the model accepts.</exception>
+    public int[] EncodePrompt(string prompt)
+    {
+        int[] ids = _tokenizer.EncodePrompt(prompt);
+        return ids.Length <= Dimensions.MaxPromptTokens ? ids : throw new PromptTooLongException(ids.Length, Dimensions.MaxPromptTokens);
+    }
+
     /// <summary>Runs one request alone (convenience for tools and tests).</summary>
     public EngineOutcome Run(EngineRequest request, CancellationToken cancellationToken = default) =>
         RunBatch([request], null, cancellationToken)[0];

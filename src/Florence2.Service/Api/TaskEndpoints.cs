@@ -1,15 +1,8 @@
 using System.Globalization;
 using Florence2.Service.Api.Contracts;
 using Florence2.Service.Api.Problems;
-using Florence2.Service.Api.Reading;
-using Florence2.Service.Configuration;
-using Florence2.Service.Inference;
-using Florence2.Service.Observability;
 using Florence2.Service.Security;
 using Florence2.Tasks;
-using Microsoft.AspNetCore.Http.HttpResults;
-using Microsoft.Extensions.Options;
-using Serilog;
 
 namespace Florence2.Service.Api;
 
@@ -20,19 +13,19 @@ namespace Florence2.Service.Api;
 public static class TaskEndpoints
 {
     /// <summary>Header with which a client shortens the queue deadline for its request.</summary>
-    public const string TimeoutHeader = "X-Request-Timeout-Ms";
+    public const string TimeoutHeader = TaskRequestHandler.TimeoutHeader;
 
     public static IEndpointRouteBuilder MapDetectApi(this IEndpointRouteBuilder app) =>
-        app.MapFamily(TaskFamily.Detect, TaskCatalog.ObjectDetection, "Detect objects, regions and phrases");
+        app.MapFamily(TaskFamily.Detect, "Detect objects, regions and phrases");
 
     public static IEndpointRouteBuilder MapCaptionApi(this IEndpointRouteBuilder app) =>
-        app.MapFamily(TaskFamily.Caption, TaskCatalog.Caption, "Describe the image or a region of it");
+        app.MapFamily(TaskFamily.Caption, "Describe the image or a region of it");
 
     public static IEndpointRouteBuilder MapOcrApi(this IEndpointRouteBuilder app) =>
-        app.MapFamily(TaskFamily.Ocr, TaskCatalog.Ocr, "Read text, optionally with its quadrilaterals");
+        app.MapFamily(TaskFamily.Ocr, "Read text, optionally with its quadrilaterals");
 
     public static IEndpointRouteBuilder MapSegmentApi(this IEndpointRouteBuilder app) =>
-        app.MapFamily(TaskFamily.Segment, TaskCatalog.ReferringExpressionSegmentation, "Segment an object as polygons");
+        app.MapFamily(TaskFamily.Segment, "Segment an object as polygons");
 
     /// <summary><c>GET /v1/tasks</c> and <c>POST /v1/tasks/{task}</c>.</summary>
     public static IEndpointRouteBuilder MapTasksApi(this IEndpointRouteBuilder app)
@@ -43,28 +36,31 @@ public static class TaskEndpoints
             .WithName("ListTasks")
             .WithSummary("List the tasks")
             .WithDescription("Every Florence-2 task with its token, family, endpoint and what it needs besides the image.");
-        group.MapPost("/{task}", (HttpContext context, string task, TaskInvoker invoker, IOptions<LimitsOptions> limits, IDiagnosticContext log) =>
-                TaskRequestHandler.HandleByPathAsync(context, task, invoker, limits.Value, log))
+        group.MapPost("/{task}", (HttpContext context, string task, TaskRequestHandler handler) => handler.HandleByPathAsync(context, task))
             .WithRequestDocs("RunTask", "Run any task",
                 "Runs the task named in the path (friendly name such as `od` or token such as `<OD>`; 404 if unknown). " + TaskTable(null))
             .ProducesProblem(StatusCodes.Status404NotFound);
         return app;
     }
 
-    public static string FamilyName(TaskFamily family) => family.ToString().ToLowerInvariant();
-
-    public static string RouteOf(TaskFamily family) => "/v1/" + FamilyName(family);
-
-    public static TaskDescription Describe(Florence2Task task) => new(task.Name, task.Token, FamilyName(task.Family),
-        RouteOf(task.Family), task.InputKind.ToString().ToLowerInvariant(), task.Description);
-
-    private static IEndpointRouteBuilder MapFamily(this IEndpointRouteBuilder app, TaskFamily family, Florence2Task defaultTask, string summary)
+    /// <summary>Registers what the task endpoints resolve per request.</summary>
+    public static WebApplicationBuilder AddFlorence2TaskApi(this WebApplicationBuilder builder)
     {
-        string name = FamilyName(family);
-        var group = app.MapGroup(RouteOf(family)).WithTags(CultureInfo.InvariantCulture.TextInfo.ToTitleCase(name))
+        builder.Services.AddSingleton<Calls.CallRunner>();
+        builder.Services.AddScoped<TaskRequestHandler>();
+        return builder;
+    }
+
+    public static TaskDescription Describe(Florence2Task task) => new(task.Name, task.Token, TaskCatalog.FamilyName(task.Family),
+        TaskCatalog.RouteOf(task.Family), task.InputKind.ToString().ToLowerInvariant(), task.Description);
+
+    private static IEndpointRouteBuilder MapFamily(this IEndpointRouteBuilder app, TaskFamily family, string summary)
+    {
+        string name = TaskCatalog.FamilyName(family);
+        var defaultTask = TaskCatalog.DefaultOf(family);
+        var group = app.MapGroup(TaskCatalog.RouteOf(family)).WithTags(CultureInfo.InvariantCulture.TextInfo.ToTitleCase(name))
             .AddEndpointFilter<ApiKeyFilter>().RequireRateLimiting(SecurityRegistration.RateLimitPolicy);
-        group.MapPost("", (HttpContext context, TaskInvoker invoker, IOptions<LimitsOptions> limits, IDiagnosticContext log) =>
-                TaskRequestHandler.HandleAsync(context, family, defaultTask, invoker, limits.Value, log))
+        group.MapPost("", (HttpContext context, TaskRequestHandler handler) => handler.HandleAsync(context, family))
             .WithRequestDocs(CultureInfo.InvariantCulture.TextInfo.ToTitleCase(name), summary,
                 $"Default task: `{defaultTask.Name}`. " + TaskTable(family));
         return app;

@@ -1,49 +1,54 @@
 using System.Globalization;
+using Florence2.Serving;
 using Florence2.Service.Api.Contracts;
 using Florence2.Service.Api.Problems;
 using Florence2.Service.Api.Reading;
+using Florence2.Service.Calls;
 using Florence2.Service.Configuration;
-using Florence2.Service.Inference;
 using Florence2.Service.Observability;
 using Florence2.Tasks;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.Options;
 using Serilog;
 
 namespace Florence2.Service.Api;
 
-/// <summary>Reads, validates and runs one task request; every refusal becomes problem details.</summary>
-internal static class TaskRequestHandler
+/// <summary>Reads one task request, runs it, and answers: the answers, or one problem for whatever went wrong.</summary>
+internal sealed class TaskRequestHandler(CallRunner runner, IOptions<LimitsOptions> limits, ProblemResponder problems,
+    RequestMetrics metrics, IDiagnosticContext log)
 {
-    public static Task<Results<Ok<TaskResponse>, Ok<MultiTaskResponse>, ProblemHttpResult>> HandleAsync(HttpContext context,
-        TaskFamily family, Florence2Task defaultTask, TaskInvoker invoker, LimitsOptions limits, IDiagnosticContext log) =>
-        RunAsync(context, invoker, limits, log, call => CallValidator.ResolveTask(call.Task, family, defaultTask));
+    /// <summary>Header with which a client shortens the queue deadline for its request.</summary>
+    public const string TimeoutHeader = "X-Request-Timeout-Ms";
 
-    public static Task<Results<Ok<TaskResponse>, Ok<MultiTaskResponse>, ProblemHttpResult>> HandleByPathAsync(HttpContext context,
-        string taskName, TaskInvoker invoker, LimitsOptions limits, IDiagnosticContext log) =>
-        RunAsync(context, invoker, limits, log, call =>
+    /// <summary>A family endpoint: the task named in the body must belong to <paramref name="family"/>.</summary>
+    public Task<Results<Ok<TaskResponse>, Ok<MultiTaskResponse>, ProblemHttpResult>> HandleAsync(HttpContext context, TaskFamily family) =>
+        RunAsync(context, call => TaskRequestValidator.ResolveTask(call.Task, family, TaskCatalog.DefaultOf(family)));
+
+    /// <summary><c>/v1/tasks/{task}</c>: the path names the task; a body that names another is refused.</summary>
+    public Task<Results<Ok<TaskResponse>, Ok<MultiTaskResponse>, ProblemHttpResult>> HandleByPathAsync(HttpContext context, string taskName) =>
+        RunAsync(context, call =>
         {
-            if (!TaskCatalog.TryFind(taskName, out var task) || task is null)
+            if (!TaskCatalog.TryFind(taskName, out var task))
                 throw new ApiProblemException(StatusCodes.Status404NotFound, "Unknown task",
-                    $"There is no task '{InferenceRequestReader.Truncate(taskName)}'. GET /v1/tasks lists them.", "task");
-            if (!string.IsNullOrWhiteSpace(call.Task) && CallValidator.ResolveTask(call.Task, null, task) != task)
-                throw ApiProblemException.Validation("task", $"The path names task '{task.Name}' but the body names '{call.Task}'.");
+                    $"There is no task '{RequestFields.Quote(taskName)}'. GET /v1/tasks lists them.", RequestFields.Task);
+            if (!string.IsNullOrWhiteSpace(call.Task) && TaskRequestValidator.ResolveTask(call.Task, null, task) != task)
+                throw new InvalidRequestException(RequestFields.Task, $"The path names task '{task.Name}' but the body names '{call.Task}'.");
             return task;
         });
 
-    private static async Task<Results<Ok<TaskResponse>, Ok<MultiTaskResponse>, ProblemHttpResult>> RunAsync(HttpContext context,
-        TaskInvoker invoker, LimitsOptions limits, IDiagnosticContext log, Func<InferenceCall, Florence2Task> resolveTask)
+    private async Task<Results<Ok<TaskResponse>, Ok<MultiTaskResponse>, ProblemHttpResult>> RunAsync(HttpContext context,
+        Func<InferenceCall, Florence2Task> resolveTask)
     {
-        var metrics = context.RequestServices.GetRequiredService<RequestMetrics>();
-        string taskToken = "unknown";
+        string taskToken = RequestMetrics.UnknownTask;
         try
         {
             var timeout = ReadTimeout(context.Request);
-            var call = await InferenceRequestReader.ReadAsync(context.Request, limits, context.RequestAborted).ConfigureAwait(false);
+            var call = await InferenceRequestReader.ReadAsync(context.Request, limits.Value, context.RequestAborted).ConfigureAwait(false);
             var task = resolveTask(call);
             taskToken = task.Token;
             log.Set("Task", task.Token);
             log.Set("Images", call.Images.Count);
-            var responses = await invoker.InvokeAsync(call, task, timeout, context.RequestAborted).ConfigureAwait(false);
+            var responses = await runner.RunAsync(call, task, timeout, context.RequestAborted).ConfigureAwait(false);
             log.Set("ImageSize", string.Join(";", responses.Select(r => $"{r.Image.Width}x{r.Image.Height}")));
             log.Set("BatchSize", responses.Max(r => r.Timings.BatchSize));
             log.Set("QueueMs", responses.Max(r => r.Timings.QueueMs));
@@ -53,26 +58,17 @@ internal static class TaskRequestHandler
                 ? TypedResults.Ok(responses[0])
                 : TypedResults.Ok(new MultiTaskResponse(responses));
         }
-        catch (ApiProblemException problem)
+        catch (Exception failure) when (failure is not OperationCanceledException || !context.RequestAborted.IsCancellationRequested)
         {
-            metrics.Record(taskToken, RequestMetrics.OutcomeOf(problem.Status));
-            log.Set("Problem", problem.Title);
-            return ProblemResults.From(context, problem);
-        }
-        catch (BadHttpRequestException ex)
-        {
-            // Kestrel's own limits (e.g. MaxRequestBodySize → 413) surface while the body is read.
-            metrics.Record(taskToken, RequestMetrics.OutcomeOf(ex.StatusCode));
-            return ProblemResults.From(context, new ApiProblemException(ex.StatusCode,
-                ex.StatusCode == StatusCodes.Status413PayloadTooLarge ? "Payload too large" : "Bad request", ex.Message));
+            return problems.Respond(context, failure, taskToken);
         }
     }
 
     private static TimeSpan? ReadTimeout(HttpRequest request)
     {
-        if (!request.Headers.TryGetValue(TaskEndpoints.TimeoutHeader, out var values) || values.Count == 0) return null;
+        if (!request.Headers.TryGetValue(TimeoutHeader, out var values) || values.Count == 0) return null;
         return int.TryParse(values[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int ms) && ms > 0
             ? TimeSpan.FromMilliseconds(ms)
-            : throw ApiProblemException.Validation(TaskEndpoints.TimeoutHeader, $"{TaskEndpoints.TimeoutHeader} must be a positive number of milliseconds.");
+            : throw ApiProblemException.Validation(TimeoutHeader, $"{TimeoutHeader} must be a positive number of milliseconds.");
     }
 }

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using Florence2.Serving;
 
 namespace Florence2.Service.Configuration;
 
@@ -6,6 +7,9 @@ namespace Florence2.Service.Configuration;
 public sealed class LimitsOptions
 {
     public const string Section = "Florence2:Limits";
+
+    /// <summary>The per-request defaults live with the model (Core), so the service and the CLI share them.</summary>
+    private static readonly RequestLimits RequestDefaults = new();
 
     /// <summary>Largest request body in bytes (multipart or JSON). Default 32 MiB.</summary>
     [Range(1024, long.MaxValue, ErrorMessage = "Florence2:Limits:MaxRequestBodyBytes must be between {1} and {2}.")]
@@ -33,13 +37,16 @@ public sealed class LimitsOptions
 
     /// <summary>Characters of <c>text</c>. Default 2000 (the encoder's position table is the real limit).</summary>
     [Range(1, 1_000_000, ErrorMessage = "Florence2:Limits:MaxTextLength must be between {1} and {2}.")]
-    public int MaxTextLength { get; set; } = 2000;
+    public int MaxTextLength { get; set; } = RequestDefaults.MaxTextLength;
 
     /// <summary>Highest <c>num_beams</c> a request may ask for. Default 8.</summary>
     [Range(1, 64, ErrorMessage = "Florence2:Limits:MaxNumBeams must be between {1} and {2}.")]
-    public int MaxNumBeams { get; set; } = 8;
+    public int MaxNumBeams { get; set; } = RequestDefaults.MaxNumBeams;
 
     /// <summary>Highest <c>max_new_tokens</c> a request may ask for. Default 1024.</summary>
     [Range(1, 65536, ErrorMessage = "Florence2:Limits:MaxNewTokens must be between {1} and {2}.")]
-    public int MaxNewTokens { get; set; } = 1024;
+    public int MaxNewTokens { get; set; } = RequestDefaults.MaxNewTokens;
+
+    /// <summary>The limits the served model applies to each request's fields (the CLI uses the same record).</summary>
+    public RequestLimits ForRequests() => new() { MaxTextLength = MaxTextLength, MaxNumBeams = MaxNumBeams, MaxNewTokens = MaxNewTokens };
 }

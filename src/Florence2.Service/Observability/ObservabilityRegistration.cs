@@ -23,6 +23,7 @@ public static class ObservabilityRegistration
             else logger.WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture);
         });
 
+        builder.Services.AddSingleton<RequestMetrics>();
         string? otlp = builder.Configuration["Florence2:Service:OtlpEndpoint"];
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("florence2-service"))

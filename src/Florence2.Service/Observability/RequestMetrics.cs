@@ -14,6 +14,9 @@ public sealed class RequestMetrics
         _requests = meter.CreateCounter<long>("florence2_requests_total", description: "Task requests answered, by task and outcome.");
     }
 
+    /// <summary>The task label of a request refused before its task was known.</summary>
+    public const string UnknownTask = "unknown";
+
     /// <param name="task">Task token, or "unknown" when the request was refused before the task was known.</param>
     /// <param name="outcome">"ok", or the problem status family: "bad_request", "too_large", "unsupported", "unprocessable", "unauthorized", "rate_limited", "unavailable", "timeout", "error".</param>
     public void Record(string task, string outcome) =>

@@ -1,37 +1,32 @@
-using Florence2.Batching;
-using Florence2.Imaging;
-using Florence2.Inference;
-using Florence2.Models;
-using Florence2.Tokenization;
+using Florence2.Serving;
 
 namespace Florence2.Service.Runtime;
 
 /// <summary>
-/// The loaded model as the endpoints see it: the engine pool behind the batching queue, the tokenizer and image
-/// preprocessor, and the readiness state. Created empty at start; <see cref="ModelLifecycle"/> fills it.
+/// The served model as the endpoints see it: where it is in its life, and the model itself once loaded. Created empty
+/// at start; <see cref="ModelLifecycle"/> moves it along.
 /// </summary>
 public sealed class ModelRuntime
 {
     private volatile ModelState _state = ModelState.Loading;
-    private Loaded? _loaded;
+    private volatile Florence2Model? _model;
 
     public ModelState State => _state;
 
     public bool IsReady => _state == ModelState.Ready;
 
-    /// <summary>True once the model parts exist (also while draining).</summary>
-    public bool IsLoaded => _loaded is not null;
-
     /// <summary>Why the model failed to load, when it did.</summary>
     public string? FailureReason { get; private set; }
 
-    /// <summary>The loaded parts; only valid while <see cref="State"/> is Ready or Draining.</summary>
-    public Loaded Parts => _loaded ?? throw new InvalidOperationException("The model is not loaded.");
+    /// <summary>The loaded model, also while draining; null before it has loaded or after a failure.</summary>
+    public Florence2Model? Model => _model;
 
-    internal void SetLoaded(Loaded loaded)
-    {
-        _loaded = loaded;
-    }
+    /// <summary>The model, when it takes new work.</summary>
+    /// <exception cref="ModelNotServingException">Loading, warming up, draining, stopped or failed.</exception>
+    public Florence2Model RequireServing() =>
+        _state == ModelState.Ready && _model is { } model ? model : throw new ModelNotServingException(_state);
+
+    internal void SetLoaded(Florence2Model model) => _model = model;
 
     internal void SetState(ModelState state) => _state = state;
 
@@ -40,19 +35,10 @@ public sealed class ModelRuntime
         FailureReason = reason;
         _state = ModelState.Failed;
     }
+}
 
-    /// <summary>Everything a request needs once the model is up.</summary>
-    public sealed record Loaded(
-        ModelFolder Folder,
-        string ModelId,
-        Florence2EnginePool Pool,
-        DynamicBatcher Batcher,
-        Florence2Tokenizer Tokenizer,
-        ImagePreprocessor Images,
-        SafeImageDecoder Decoder)
-    {
-        public ModelDimensions Dimensions => Pool.Primary.Dimensions;
-        public string Provider => Pool.Primary.Provider.Name;
-        public string Dtype => Folder.Precision.ToString();
-    }
+/// <summary>A request arrived while the model takes no work; <see cref="State"/> says why.</summary>
+public sealed class ModelNotServingException(ModelState state) : Exception($"The model is {state.ToString().ToLowerInvariant()}.")
+{
+    public ModelState State { get; } = state;
 }

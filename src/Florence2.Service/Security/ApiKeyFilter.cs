@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Florence2.Service.Api.Problems;
 using Florence2.Service.Configuration;
-using Florence2.Service.Observability;
 using Microsoft.Extensions.Options;
 
 namespace Florence2.Service.Security;
@@ -11,7 +10,7 @@ namespace Florence2.Service.Security;
 /// When API keys are configured, <c>/v1</c> requests must carry one in <c>X-Api-Key</c> (compared in constant time);
 /// otherwise 401 problem details. Keys are never logged.
 /// </summary>
-public sealed class ApiKeyFilter(IOptions<SecurityOptions> security, RequestMetrics metrics) : IEndpointFilter
+public sealed class ApiKeyFilter(IOptions<SecurityOptions> security, ProblemResponder problems) : IEndpointFilter
 {
     public const string Header = "X-Api-Key";
 
@@ -24,9 +23,8 @@ public sealed class ApiKeyFilter(IOptions<SecurityOptions> security, RequestMetr
         string? presented = http.Request.Headers[Header];
         if (presented is not null && IsKnown(Encoding.UTF8.GetBytes(presented)))
             return await next(context).ConfigureAwait(false);
-        metrics.Record("unknown", "unauthorized");
         http.Response.Headers.WWWAuthenticate = "ApiKey header=\"X-Api-Key\"";
-        return ProblemResults.From(http, new ApiProblemException(StatusCodes.Status401Unauthorized, "Unauthorized",
+        return problems.Respond(http, new ApiProblemException(StatusCodes.Status401Unauthorized, "Unauthorized",
             presented is null ? "This service requires an API key in the X-Api-Key header." : "The API key is not valid."));
     }
 

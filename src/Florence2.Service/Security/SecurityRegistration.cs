@@ -2,7 +2,6 @@ using System.Net;
 using System.Threading.RateLimiting;
 using Florence2.Service.Api.Problems;
 using Florence2.Service.Configuration;
-using Florence2.Service.Observability;
 using Microsoft.AspNetCore.HttpOverrides;
 
 namespace Florence2.Service.Security;
@@ -42,9 +41,9 @@ public static class SecurityRegistration
             options.OnRejected = async (context, cancellationToken) =>
             {
                 var retryAfter = context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retry) ? retry : TimeSpan.FromSeconds(1);
-                context.HttpContext.RequestServices.GetRequiredService<RequestMetrics>().Record("unknown", "rate_limited");
-                var problem = ProblemResults.From(context.HttpContext, new ApiProblemException(StatusCodes.Status429TooManyRequests,
-                    "Too many requests", "This client sent more requests than its rate limit allows; slow down.", retryAfter: retryAfter));
+                var problem = context.HttpContext.RequestServices.GetRequiredService<ProblemResponder>().Respond(context.HttpContext,
+                    new ApiProblemException(StatusCodes.Status429TooManyRequests, "Too many requests",
+                        "This client sent more requests than its rate limit allows; slow down.", retryAfter: retryAfter));
                 await problem.ExecuteAsync(context.HttpContext).ConfigureAwait(false);
             };
             options.AddPolicy(RateLimitPolicy, context =>

@@ -26,7 +26,8 @@ public sealed class StallTests
         const int stallAt = 800_000;
         scenario.Hub.StallNextResponseAfter(ProvisioningScenario.DecoderFile, stallAt);
         var options = scenario.Options();
-        options.DownloadTimeoutSeconds = 1;
+        // Long enough that the resumed, healthy transfer never looks silent on a slow or busy machine (1 s did once).
+        options.DownloadTimeoutSeconds = 5;
 
         string folder = await scenario.EnsureAsync(options);
 

@@ -113,6 +113,29 @@ public static class TaskCatalog
         return ByName.TryGetValue(nameOrToken, out task) || ByToken.TryGetValue(nameOrToken, out task);
     }
 
+    /// <summary>The family's name as the API spells it: <c>detect</c>, <c>caption</c>, <c>ocr</c>, <c>segment</c>.</summary>
+    public static string FamilyName(TaskFamily family) => family switch
+    {
+        TaskFamily.Detect => "detect",
+        TaskFamily.Caption => "caption",
+        TaskFamily.Ocr => "ocr",
+        TaskFamily.Segment => "segment",
+        _ => throw new ArgumentOutOfRangeException(nameof(family), family, "Not a task family."),
+    };
+
+    /// <summary>The REST route that serves the family, e.g. <c>/v1/detect</c> (named here so messages can point to it).</summary>
+    public static string RouteOf(TaskFamily family) => "/v1/" + FamilyName(family);
+
+    /// <summary>The task a family's endpoint runs when the caller names none.</summary>
+    public static Florence2Task DefaultOf(TaskFamily family) => family switch
+    {
+        TaskFamily.Detect => ObjectDetection,
+        TaskFamily.Caption => Caption,
+        TaskFamily.Ocr => Ocr,
+        TaskFamily.Segment => ReferringExpressionSegmentation,
+        _ => throw new ArgumentOutOfRangeException(nameof(family), family, "Not a task family."),
+    };
+
     /// <summary>Like <see cref="TryFind"/> but throws <see cref="KeyNotFoundException"/> listing the valid names.</summary>
     public static Florence2Task Find(string nameOrToken) =>
         TryFind(nameOrToken, out var task)

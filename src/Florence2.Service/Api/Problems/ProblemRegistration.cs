@@ -8,6 +8,7 @@ public static class ProblemRegistration
 {
     public static WebApplicationBuilder AddFlorence2Problems(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<ProblemResponder>();
         builder.Services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
         {
             // The framework adds its own trace id, whose key the snake_case JSON policy turns into "trace_id" (with the

@@ -2,7 +2,7 @@ using Florence2.Imaging;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 
-namespace Florence2.Service.Runtime;
+namespace Florence2.Serving;
 
 /// <summary>A small synthetic picture for warm-up: a gradient, so the vision path sees varied pixels.</summary>
 internal static class WarmUpImage

@@ -1,0 +1,186 @@
+using Florence2.Batching;
+using Florence2.Generation;
+using Florence2.Imaging;
+using Florence2.Inference;
+using Florence2.Models;
+using Florence2.Provisioning;
+using Florence2.Tasks;
+using Microsoft.Extensions.Logging;
+
+namespace Florence2.Serving;
+
+/// <summary>
+/// A loaded model behind its batching queue: the one object callers use to turn an image and a task request into a
+/// parsed answer. It validates the request, decodes and resizes the image, builds the prompt and tokenizes it once
+/// (length-checked), queues it, and parses what the model wrote. Callers never reach into its parts.
+/// </summary>
+public sealed class Florence2Model : IAsyncDisposable
+{
+    private readonly ModelFolder _folder;
+    private readonly Florence2EnginePool _pool;
+    private readonly DynamicBatcher _batcher;
+    private readonly SafeImageDecoder _decoder;
+    private readonly ImagePreprocessor _images;
+
+    private Florence2Model(ModelFolder folder, string id, Florence2EnginePool pool, DynamicBatcher batcher, SafeImageDecoder decoder,
+        ImagePreprocessor images)
+    {
+        (_folder, Id, _pool, _batcher, _decoder, _images) = (folder, id, pool, batcher, decoder, images);
+    }
+
+    /// <summary>The name reported with each answer.</summary>
+    public string Id { get; }
+
+    /// <summary>Weight precision per component, e.g. <c>fp32</c>.</summary>
+    public string Dtype => _folder.Precision.ToString();
+
+    /// <summary>Execution provider in use: <c>cpu</c> or <c>cuda</c>.</summary>
+    public string Provider => _pool.Primary.Provider.Name;
+
+    /// <summary>Why that provider was chosen (e.g. why CUDA was not available).</summary>
+    public string ProviderReason => _pool.Primary.Provider.Reason;
+
+    /// <summary>Requests waiting in the queue.</summary>
+    public int QueueDepth => _batcher.QueueDepth;
+
+    /// <summary>
+    /// Resolves the folder (downloading it when no local path is set), opens the sessions, optionally warms every task
+    /// family up, and starts the batching queue. <paramref name="onStage"/> hears when warm-up begins.
+    /// </summary>
+    public static async Task<Florence2Model> LoadAsync(ModelLoadSettings settings, TimeProvider time, ILoggerFactory loggers,
+        BatcherMetrics? metrics = null, Action<ModelLoadStage>? onStage = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var logger = loggers.CreateLogger<Florence2Model>();
+        string path = await ResolveFolderAsync(settings, time, loggers, cancellationToken).ConfigureAwait(false);
+        var folder = ModelFolder.Open(path, ModelPrecision.Parse(settings.Source.Dtype));
+        var pool = Florence2EnginePool.Create(folder, settings.Inference, logger);
+        try
+        {
+            var decoder = new SafeImageDecoder(settings.Images);
+            var images = new ImagePreprocessor(decoder, PreprocessorSettings.Load(folder.PreprocessorConfigPath));
+            if (settings.WarmUp)
+            {
+                onStage?.Invoke(ModelLoadStage.WarmingUp);
+                WarmUp(pool, images, settings.Batching.MaxBatchSize, cancellationToken);
+            }
+            var executors = pool.Engines
+                .Select(engine => settings.WrapExecutor is { } wrap ? wrap(new EngineBatchExecutor(engine)) : new EngineBatchExecutor(engine))
+                .ToArray();
+            var batcher = new DynamicBatcher(settings.Batching, executors, time, loggers.CreateLogger<DynamicBatcher>(), metrics);
+            string id = settings.Id ?? (string.IsNullOrWhiteSpace(settings.LocalPath) ? settings.Source.Repository.Split('/')[^1] : folder.Id);
+            return new Florence2Model(folder, id, pool, batcher, decoder, images);
+        }
+        catch
+        {
+            await pool.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Everything that can be checked before the queue, in the order a caller would fix it: the fields without the
+    /// image, then the image (<see cref="ImageRejectedException"/>), then the prompt built for the image's size.
+    /// </summary>
+    /// <exception cref="InvalidRequestException">A field is out of range or does not fit the task.</exception>
+    /// <exception cref="ImageRejectedException">The image is empty, too large, of a refused format or undecodable.</exception>
+    public PreparedInput Prepare(ReadOnlyMemory<byte> image, TaskRequest request, RequestLimits limits)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        TaskRequestValidator.CheckText(request.Text, limits);
+        var settings = TaskRequestValidator.Settings(request, _folder.Config.GenerationDefaults, limits);
+        using var decoded = _decoder.Decode(image);
+        var pixels = _images.Prepare(decoded);
+        string prompt = BuildPrompt(request, decoded.Width, decoded.Height);
+        int[] ids;
+        try
+        {
+            ids = _pool.Primary.EncodePrompt(prompt);
+        }
+        catch (PromptTooLongException tooLong)
+        {
+            throw new InvalidRequestException(RequestFields.Text,
+                $"The prompt is {tooLong.Tokens} tokens long; this model accepts at most {tooLong.MaxTokens}. Shorten 'text'.");
+        }
+        var engineRequest = new EngineRequest { Image = pixels, Prompt = prompt, PromptIds = ids, Generation = settings };
+        return new PreparedInput(request.Task, engineRequest, decoded.Width, decoded.Height, decoded.FormatName);
+    }
+
+    /// <summary>Queues a prepared input; completes when the model has answered (or the queue refuses, times out or is cancelled).</summary>
+    public Task<BatchedResult> EnqueueAsync(PreparedInput input, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return _batcher.EnqueueAsync(input.Request, timeout, cancellationToken);
+    }
+
+    /// <summary>The typed result and the HF dictionary of what the model wrote for <paramref name="input"/>.</summary>
+    public static ParsedGeneration Parse(PreparedInput input, string generatedText, PostProcessingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        return Florence2PostProcessor.Parse(input.Task, generatedText, input.Width, input.Height, options);
+    }
+
+    /// <summary>Stops taking work and waits for queued and running requests (until <paramref name="cancellationToken"/>).</summary>
+    public Task DrainAsync(CancellationToken cancellationToken) => _batcher.DrainAsync(cancellationToken);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _batcher.DisposeAsync().ConfigureAwait(false);
+        await _pool.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private static string BuildPrompt(TaskRequest request, int width, int height)
+    {
+        try
+        {
+            LocationBins? region = null;
+            if (request.Region is not null)
+            {
+                if (request.Task.InputKind != TaskInputKind.Region)
+                    throw new PromptValidationException(PromptValidationException.RegionField, $"Task '{request.Task.Name}' takes no region.");
+                region = RegionParser.Parse(request.Region, width, height);
+            }
+            return PromptBuilder.Build(request.Task, request.Text, region);
+        }
+        catch (PromptValidationException ex)
+        {
+            throw new InvalidRequestException(ex.Field, ex.Message);
+        }
+    }
+
+    private static async Task<string> ResolveFolderAsync(ModelLoadSettings settings, TimeProvider time, ILoggerFactory loggers,
+        CancellationToken cancellationToken)
+    {
+        if (!string.IsNullOrWhiteSpace(settings.LocalPath)) return settings.LocalPath;
+        using var provisioner = new ModelProvisioner(loggers.CreateLogger<ModelProvisioner>(), time);
+        return await provisioner.EnsureModelAsync(settings.Source, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs every task family at batch 1 and at the max batch size on each instance, so the first real requests
+    /// don't pay for arena growth and kernel selection.
+    /// </summary>
+    private static void WarmUp(Florence2EnginePool pool, ImagePreprocessor images, int maxBatchSize, CancellationToken cancellationToken)
+    {
+        var settings = new GenerationSettings { NumBeams = 1, MaxNewTokens = 4 };
+        var image = WarmUpImage.Create(images);
+        var prompts = new[] { TaskCatalog.ObjectDetection, TaskCatalog.Caption, TaskCatalog.Ocr, TaskCatalog.ReferringExpressionSegmentation }
+            .Select(task => PromptBuilder.Build(task, task.InputKind == TaskInputKind.Text ? "a car" : null))
+            .ToArray();
+        int maxBatch = Math.Max(1, maxBatchSize);
+        foreach (var engine in pool.Engines)
+        {
+            foreach (string prompt in prompts)
+            {
+                foreach (int size in maxBatch == 1 ? new[] { 1 } : [1, maxBatch])
+                {
+                    var batch = Enumerable.Range(0, size)
+                        .Select(_ => new EngineRequest { Image = image, Prompt = prompt, Generation = settings })
+                        .ToArray();
+                    var failed = engine.RunBatch(batch, cancellationToken: cancellationToken).FirstOrDefault(o => o.Status == EngineOutcomeStatus.Failed);
+                    if (failed is not null) throw new InvalidOperationException($"Warm-up failed: {failed.Error?.Message}", failed.Error);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,110 @@
+using System.Diagnostics;
+using Florence2.Batching;
+using Florence2.Serving;
+using Florence2.Service.Api.Contracts;
+using Florence2.Service.Api.Problems;
+using Florence2.Service.Api.Reading;
+using Florence2.Service.Configuration;
+using Florence2.Service.Runtime;
+using Florence2.Tasks;
+using Microsoft.Extensions.Options;
+
+namespace Florence2.Service.Calls;
+
+/// <summary>
+/// Runs one call the API has read: prepares every image with its own prompt (regions are per image) on the served
+/// model, queues them all, withdraws the others when one fails, and shapes the answers into the response contract.
+/// </summary>
+public sealed class CallRunner(ModelRuntime runtime, IOptions<LimitsOptions> limits, IOptions<ServiceOptions> service, TimeProvider time)
+{
+    internal async Task<IReadOnlyList<TaskResponse>> RunAsync(InferenceCall call, Florence2Task task, TimeSpan? timeout,
+        CancellationToken cancellationToken)
+    {
+        long started = time.GetTimestamp();
+        var model = runtime.RequireServing();
+        if (call.Images.Count == 0)
+            throw new InvalidRequestException(RequestFields.Image,
+                "No image was sent: add an 'image' file part (multipart/form-data) or an 'image' base64 field (application/json).");
+        var request = new TaskRequest(task, call.Text, call.Region, call.NumBeams, call.MaxNewTokens);
+        var requestLimits = limits.Value.ForRequests();
+        var prepared = new List<PreparedInput>(call.Images.Count);
+        foreach (var upload in call.Images)
+        {
+            var input = Prepare(model, upload, request, requestLimits);
+            prepared.Add(service.Value.BenchmarkIgnoreEos ? IgnoringEos(input) : input);
+        }
+
+        var results = await EnqueueAllAsync(model, prepared, timeout, cancellationToken).ConfigureAwait(false);
+
+        var options = new PostProcessingOptions
+        {
+            KeepEosInFirstOcrLabel = service.Value.KeepEosInFirstOcrLabel,
+            Coordinates = service.Value.Coordinates,
+        };
+        var modelInfo = new ModelInfo(model.Id, model.Dtype, model.Provider);
+        double totalMs = time.GetElapsedTime(started).TotalMilliseconds;
+        var responses = new TaskResponse[results.Length];
+        for (int i = 0; i < results.Length; i++)
+        {
+            var (input, batched) = (prepared[i], results[i]);
+            var parsed = Florence2Model.Parse(input, batched.Result.Text, options);
+            var timings = new TimingsInfo(Math.Round(batched.QueueMs, 2), Math.Round(batched.Result.Timings.TotalMs, 2),
+                Math.Round(totalMs, 2), batched.BatchSize, batched.Result.GeneratedTokens);
+            responses[i] = new TaskResponse(task.Token, new ImageInfo(input.Width, input.Height), parsed.Result, parsed.ToHfDictionary(),
+                batched.Result.Text, timings, modelInfo);
+        }
+        Activity.Current?.SetTag("florence2.batch_size", results.Max(r => r.BatchSize));
+        Activity.Current?.SetTag("florence2.queue_ms", results.Max(r => r.QueueMs));
+        return responses;
+    }
+
+    private static PreparedInput Prepare(Florence2Model model, ImageUpload upload, TaskRequest request, RequestLimits limits)
+    {
+        try
+        {
+            var input = model.Prepare(upload.Bytes, request, limits);
+            UploadChecks.CheckDeclaredType(upload, input.FormatName);
+            return input;
+        }
+        catch (Imaging.ImageRejectedException rejected)
+        {
+            throw ProblemMapping.ForImage(rejected, UploadChecks.NameOf(upload));
+        }
+    }
+
+    /// <summary>Benchmark runs decode exactly their budget (see <see cref="ServiceOptions.BenchmarkIgnoreEos"/>).</summary>
+    private static PreparedInput IgnoringEos(PreparedInput input) => input with
+    {
+        Request = new Inference.EngineRequest
+        {
+            Image = input.Request.Image,
+            Prompt = input.Request.Prompt,
+            PromptIds = input.Request.PromptIds,
+            Generation = input.Request.Generation with { IgnoreEos = true },
+        },
+    };
+
+    /// <summary>
+    /// Queues every image of the call. The queue may refuse synchronously (full, draining): that is translated like
+    /// any other failure, and the images of this call already queued are withdrawn.
+    /// </summary>
+    private static async Task<BatchedResult[]> EnqueueAllAsync(Florence2Model model, List<PreparedInput> prepared, TimeSpan? timeout,
+        CancellationToken cancellationToken)
+    {
+        using var siblings = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var pending = new List<Task<BatchedResult>>(prepared.Count);
+        try
+        {
+            foreach (var input in prepared) pending.Add(model.EnqueueAsync(input, timeout, siblings.Token));
+            return await Task.WhenAll(pending).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
+        {
+            // One image failed: the others of this call are no longer wanted; the first real failure is the answer.
+            await siblings.CancelAsync().ConfigureAwait(false);
+            var failure = pending.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).FirstOrDefault() ?? ex;
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            throw;   // not reached
+        }
+    }
+}
