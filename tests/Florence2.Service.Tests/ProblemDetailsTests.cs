@@ -60,11 +60,14 @@ public sealed class ProblemDetailsTests(TinyService service) : IClassFixture<Tin
         Assert.Contains(endpoint, (string?)problem["detail"], StringComparison.Ordinal);
     }
 
+    /// <summary>Invalid JSON names no field (JsonInputErrorTests has every message); base64 that is not names its field.</summary>
     [Fact]
-    public async Task Malformed_json_is_400_for_the_body()
+    public async Task Malformed_json_is_400_saying_where_and_naming_no_field()
     {
         using var response = await service.Client.PostAsync("/v1/detect", new StringContent("not json at all", Encoding.UTF8, "application/json"));
-        await response.AssertProblemAsync(HttpStatusCode.BadRequest, "body");
+        var problem = await response.AssertProblemAsync(HttpStatusCode.BadRequest);
+        Assert.Null(problem["field"]);
+        Assert.Equal("The body is not valid JSON: unexpected 'not' (line 1, byte 1).", (string?)problem["detail"]);
         using var notBase64 = await service.Client.PostAsync("/v1/detect", new StringContent("{\"image\": \"%%%\"}", Encoding.UTF8, "application/json"));
         await notBase64.AssertProblemAsync(HttpStatusCode.BadRequest, "image");
     }

@@ -83,15 +83,25 @@ public static class HostileCorpus
         yield return new("too-many-images-json", () => Json(Caption,
                 "{\"images\":[" + string.Join(",", Enumerable.Repeat($"\"{Convert.ToBase64String(Png)}\"", MaxImages + 1)) + "]}"),
             [BadRequest], "images", "17 base64 images, limit 16 → 400.");
-        yield return new("json-nested-1000-deep", () => Json(Caption, new string('[', 1000) + new string(']', 1000)), [BadRequest], "body",
-            "The reader's MaxDepth (8) stops the parser long before the stack is at risk → 400.");
+        yield return new("json-nested-1000-deep", () => Json(Caption, new string('[', 1000) + new string(']', 1000)), [BadRequest], null,
+            "The reader's depth limit (8) stops the parser long before the stack is at risk → 400 naming the limit; a body-level problem names no field.",
+            DetailContains: "deeper than 8 levels");
         yield return new("json-nested-in-field", () => Json(Caption, "{\"region\":" + new string('[', 500) + new string(']', 500) + "}"), [BadRequest], null,
-            "Deep nesting inside a field → 400.");
-        yield return new("json-not-json", () => Json(Caption, "{\"image\": \"abc\""), [BadRequest], null, "Truncated JSON → 400.");
+            "Deep nesting inside a field → 400 naming the limit.", DetailContains: "deeper than 8 levels");
+        yield return new("json-not-json", () => Json(Caption, "{\"image\": \"abc\""), [BadRequest], null,
+            "Truncated JSON → 400 saying where it ends, naming no field (not 'image', where the parser stopped).", DetailContains: "(line 1, byte 16)");
+        yield return new("json-repeated-field", () => Json(Caption, $"{{\"image\":\"{Convert.ToBase64String(Png)}\",\"max_new_tokens\":4,\"max_new_tokens\":1024}}"),
+            [BadRequest], "max_new_tokens", "A repeated field is refused: parsers disagree on which copy counts (first, last), a gap a proxy's check could slip through → 400.");
+        yield return new("json-10000-unknown-fields", () => Json(Caption, "{" + string.Join(",", Enumerable.Range(0, 10_000).Select(i => $"\"f{i}\":{i}")) + "}"),
+            [BadRequest], "f0", "Unknown fields are refused by name; ten thousand are listed as five and a count → 400 with a short detail.",
+            DetailContains: "and 9995 more");
         yield return new("text-plain-body", () => Raw(Caption, Png, "text/plain"), [Unsupported], null,
             "Neither multipart/form-data nor JSON → 415, from routing (Accepts metadata), so not in florence2_requests_total.", Counted: false);
-        yield return new("multipart-without-boundary", () => Raw(Caption, Encoding.ASCII.GetBytes("--x\r\n\r\n--x--"), "multipart/form-data"), [BadRequest], "body",
-            "multipart/form-data without a boundary → 400.");
+        yield return new("multipart-without-boundary", () => Raw(Caption, Encoding.ASCII.GetBytes("--x\r\n\r\n--x--"), "multipart/form-data"), [BadRequest], null,
+            "multipart/form-data without a boundary → 400 for the body as a whole (no field).");
+        yield return new("multipart-unknown-field", () => Multipart(Caption, Png, HostileRequests.Fields(("maxNewTokens", "1024"))), [BadRequest], "maxNewTokens",
+            "An unknown form field is refused with the name it probably meant, not ignored (ignored, the budget was the default 1024) → 400.",
+            DetailContains: "did you mean 'max_new_tokens'?");
     }
 
     private static IEnumerable<HostileCase> Fields()
@@ -115,14 +125,14 @@ public static class HostileCorpus
         }
         yield return new("region-json-overflowing-number", () => Json("/v1/tasks/region_to_category",
                 $"{{\"image\":\"{Convert.ToBase64String(Png)}\",\"region\":[0,0,1e400,10]}}"), [BadRequest], "region",
-            "1e400 overflows a double; the service must not treat the reader's exception as a server fault → 400.");
+            "1e400 overflows a double; the service must not treat the reader's exception as a server fault → 400.", DetailContains: "beyond the range of a number");
         yield return Field("num-beams-0", Caption, [BadRequest], "num_beams", ("num_beams", "0"));
         yield return Field("num-beams-1000", Caption, [BadRequest], "num_beams", ("num_beams", "1000"));
         yield return Field("max-new-tokens-0", Caption, [BadRequest], "max_new_tokens", ("max_new_tokens", "0"));
         yield return Field("max-new-tokens-1e9", Caption, [BadRequest], "max_new_tokens", ("max_new_tokens", "1000000000"));
         yield return Field("max-new-tokens-not-a-number", Caption, [BadRequest], "max_new_tokens", ("max_new_tokens", "lots"));
         yield return new("max-new-tokens-json-over-int", () => Json(Caption, $"{{\"image\":\"{Convert.ToBase64String(Png)}\",\"max_new_tokens\":10000000000}}"),
-            [BadRequest], "max_new_tokens", "A JSON number beyond int → 400 naming the field.");
+            [BadRequest], "max_new_tokens", "A JSON number beyond int → 400 naming the field.", DetailContains: "is out of range; got 10000000000");
         yield return new("text-1mb-json", () => Json("/v1/tasks/phrase_grounding",
                 $"{{\"image\":\"{Convert.ToBase64String(Png)}\",\"text\":\"{new string('a', 1 << 20)}\"}}"), [BadRequest], "text",
             "Decision: JSON text over 2000 characters inside a body that fits the body limit is a field error → 400 'text'.");
@@ -133,7 +143,10 @@ public static class HostileCorpus
             [BadRequest], "text", "Invalid UTF-8 arrives as U+FFFD from the form reader and is refused → 400.");
         yield return new("text-invalid-utf8-json", () => Json("/v1/tasks/phrase_grounding",
                 [.. Encoding.UTF8.GetBytes($"{{\"image\":\"{Convert.ToBase64String(Png)}\",\"text\":\"a"), 0xC3, 0x28, .. "\"}"u8]),
-            [BadRequest], "text", "Invalid UTF-8 in a JSON string is a JSON error → 400 naming the field.");
+            [BadRequest], "text", "Invalid UTF-8 in a JSON string → 400 naming the field whose value holds it and the byte.", DetailContains: "is not valid UTF-8 (line 1, byte");
+        yield return new("text-unpaired-surrogate-json", () => Json("/v1/tasks/phrase_grounding",
+                $"{{\"image\":\"{Convert.ToBase64String(Png)}\",\"text\":\"a\\uD800\"}}"),
+            [BadRequest], "text", "An escaped lone surrogate is valid JSON syntax but no string: reading it throws, which must be a 400, not a 500.");
         yield return new("timeout-header-negative", () =>
         {
             var request = Multipart(Caption, Png);
