@@ -175,7 +175,7 @@ public sealed class JsonInputErrorTests(TinyService service) : IClassFixture<Tin
     [InlineData("model", null)]
     [InlineData("", null)]
     public void Suggestions_cover_casing_separators_aliases_and_small_typos(string unknown, string? expected) =>
-        Assert.Equal(expected, RequestFields.Suggest(unknown));
+        Assert.Equal(expected, KnownFields.Suggest(unknown));
 
     private async Task AssertJsonRefusedAsync(string because, byte[] body, string? field, string detail)
     {

@@ -16,13 +16,21 @@ public static class ProblemRegistration
             context.ProblemDetails.Extensions.Remove("trace_id");
             context.ProblemDetails.Extensions["traceId"] = ProblemResults.TraceId(context.HttpContext);
             if (context.ProblemDetails.Status == StatusCodes.Status500InternalServerError)
+            {
+                context.ProblemDetails.Title = "Internal error";
                 context.ProblemDetails.Detail = "An unexpected error occurred; it has been logged with this trace id.";
+            }
+            // Titles in one case: ours are sentence case, the framework's are Title Case ("Method Not Allowed").
+            context.ProblemDetails.Title = SentenceCase(context.ProblemDetails.Title);
             // Problems the framework raises itself (status code pages: unknown route, wrong method, and the 415 that
             // routing answers from the endpoints' Accepts metadata before the handler runs) come without a detail.
             context.ProblemDetails.Detail ??= DetailFor(context.ProblemDetails.Status, context.HttpContext.Request);
         });
         return builder;
     }
+
+    private static string? SentenceCase(string? title) =>
+        string.IsNullOrEmpty(title) ? title : char.ToUpperInvariant(title[0]) + title[1..].ToLowerInvariant();
 
     private static string DetailFor(int? status, HttpRequest request) => status switch
     {

@@ -43,10 +43,10 @@ internal static class FieldProblems
     public static ApiProblemException Unknown(IReadOnlyList<string> names)
     {
         var listed = names.Take(MaxNamesListed)
-            .Select(name => (Name: InferenceRequestReader.Truncate(name), Suggestion: RequestFields.Suggest(name))).ToList();
+            .Select(name => (Name: Serving.RequestFields.Quote(name), Suggestion: KnownFields.Suggest(name))).ToList();
         string more = names.Count > MaxNamesListed ? $" and {names.Count - MaxNamesListed} more" : "";
         string known = listed.Exists(l => l.Suggestion is null) || more.Length > 0
-            ? $"; the fields are {string.Join(", ", RequestFields.All)}"
+            ? $"; the fields are {string.Join(", ", KnownFields.All)}"
             : "";
         string detail = names.Count == 1
             ? listed[0].Suggestion is { } suggestion

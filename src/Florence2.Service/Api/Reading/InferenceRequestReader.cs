@@ -25,6 +25,4 @@ internal static class InferenceRequestReader
         throw new ApiProblemException(StatusCodes.Status415UnsupportedMediaType, "Unsupported media type",
             $"Send multipart/form-data (an 'image' file part plus fields) or application/json (base64 'image'); got '{request.ContentType ?? "no content type"}'.");
     }
-
-    internal static string Truncate(string text) => text.Length <= 40 ? text : text[..40] + "…";
 }

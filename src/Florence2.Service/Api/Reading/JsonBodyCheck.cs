@@ -49,7 +49,7 @@ internal static class JsonBodyCheck
 
     private static string? KnownName(ref Utf8JsonReader reader)
     {
-        foreach (string known in RequestFields.All)
+        foreach (string known in KnownFields.All)
             if (reader.ValueTextEquals(known)) return known;
         return null;
     }
@@ -96,7 +96,7 @@ internal static class JsonBodyCheck
         if (b == '/') return ("a comment, which JSON does not allow", offset);
         if (b == '\'') return ("a single quote; JSON strings and names take double quotes", offset);
         if (b is (byte)'}' or (byte)']' && body[..offset].TrimEnd(" \t\r\n"u8) is [.., (byte)',']) return ($"a trailing comma before '{(char)b}'", offset);
-        if (WordAt(body, offset) is { } word) return ($"unexpected '{InferenceRequestReader.Truncate(Encoding.ASCII.GetString(body[word]))}'", word.Start.Value);
+        if (WordAt(body, offset) is { } word) return ($"unexpected '{Serving.RequestFields.Quote(Encoding.ASCII.GetString(body[word]))}'", word.Start.Value);
         Rune.DecodeFromUtf8(body[offset..], out var character, out _);
         return ($"unexpected '{character}'", offset);
     }

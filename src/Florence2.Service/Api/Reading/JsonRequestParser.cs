@@ -28,16 +28,16 @@ internal static class JsonRequestParser
         var fields = Fields(document.RootElement);
 
         var encoded = new List<(string Field, string Value)>();
-        if (StringField(fields, RequestFields.Image, Base64, "send several images as 'images'") is { } image)
-            encoded.Add((RequestFields.Image, image));
+        if (StringField(fields, KnownFields.Image, Base64, "send several images as 'images'") is { } image)
+            encoded.Add((KnownFields.Image, image));
         encoded.AddRange(ImagesField(fields));
         if (encoded.Count > limits.MaxImagesPerRequest)
-            throw ApiProblemException.Validation(RequestFields.Images,
+            throw ApiProblemException.Validation(KnownFields.Images,
                 $"At most {limits.MaxImagesPerRequest} images may be sent in one request; got {encoded.Count}.");
         var images = encoded.Select(e => new ImageUpload(Base64Image.Decode(e.Value, e.Field, limits.MaxImageBytes), null, e.Field)).ToList();
         return new InferenceCall(
-            StringField(fields, RequestFields.Task, "a string"), StringField(fields, RequestFields.Text, "a string"), RegionField(fields),
-            IntField(fields, RequestFields.NumBeams), IntField(fields, RequestFields.MaxNewTokens), images);
+            StringField(fields, KnownFields.Task, "a string"), StringField(fields, KnownFields.Text, "a string"), RegionField(fields),
+            IntField(fields, KnownFields.NumBeams), IntField(fields, KnownFields.MaxNewTokens), images);
     }
 
     /// <summary>The object's fields by name, after refusing unknown and repeated ones; a null value counts as absent.</summary>
@@ -50,7 +50,7 @@ internal static class JsonRequestParser
         foreach (var property in root.EnumerateObject())
         {
             string name = NameOf(property);
-            if (!RequestFields.IsKnown(name))
+            if (!KnownFields.IsKnown(name))
             {
                 if (seenUnknown.Add(name)) unknown.Add(name);
                 continue;
@@ -87,13 +87,13 @@ internal static class JsonRequestParser
 
     private static IEnumerable<(string Field, string Value)> ImagesField(Dictionary<string, JsonElement> fields)
     {
-        if (!fields.TryGetValue(RequestFields.Images, out var images)) return [];
+        if (!fields.TryGetValue(KnownFields.Images, out var images)) return [];
         if (images.ValueKind != JsonValueKind.Array)
-            throw FieldProblems.WrongType(RequestFields.Images, "an array of strings (base64)", JsonValues.Describe(images),
+            throw FieldProblems.WrongType(KnownFields.Images, "an array of strings (base64)", JsonValues.Describe(images),
                 images.ValueKind == JsonValueKind.String ? "send one image as 'image'" : null);
         return images.EnumerateArray().Select((element, i) =>
         {
-            string field = $"{RequestFields.Images}[{i}]";
+            string field = $"{KnownFields.Images}[{i}]";
             return element.ValueKind == JsonValueKind.String
                 ? (field, JsonValues.GetString(element, field))
                 : throw FieldProblems.WrongType(field, Base64, JsonValues.Describe(element));
@@ -119,8 +119,8 @@ internal static class JsonRequestParser
     /// <summary>A region given as a JSON string is used as is; an array of four numbers becomes <c>x1,y1,x2,y2</c>.</summary>
     private static string? RegionField(Dictionary<string, JsonElement> fields)
     {
-        if (!fields.TryGetValue(RequestFields.Region, out var region)) return null;
-        if (region.ValueKind == JsonValueKind.String) return JsonValues.GetString(region, RequestFields.Region);
+        if (!fields.TryGetValue(KnownFields.Region, out var region)) return null;
+        if (region.ValueKind == JsonValueKind.String) return JsonValues.GetString(region, KnownFields.Region);
         if (region.ValueKind != JsonValueKind.Array) throw RegionProblem(JsonValues.Describe(region));
         if (region.GetArrayLength() != 4) throw RegionProblem($"an array of {region.GetArrayLength()} values");
         var numbers = new List<string>(4);
@@ -135,5 +135,5 @@ internal static class JsonRequestParser
         return string.Join(",", numbers);
     }
 
-    private static ApiProblemException RegionProblem(string got) => FieldProblems.WrongType(RequestFields.Region, RegionForms, got);
+    private static ApiProblemException RegionProblem(string got) => FieldProblems.WrongType(KnownFields.Region, RegionForms, got);
 }

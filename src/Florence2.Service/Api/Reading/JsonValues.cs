@@ -7,7 +7,7 @@ namespace Florence2.Service.Api.Reading;
 /// <summary>JSON values as messages show them: what was sent, in JSON's terms, never a .NET type.</summary>
 internal static class JsonValues
 {
-    /// <summary>Enough UTF-8 for <see cref="InferenceRequestReader.Truncate"/>'s 40 characters even at 4 bytes each.</summary>
+    /// <summary>Enough UTF-8 for <see cref="Serving.RequestFields.Quote"/>'s 40 characters even at 4 bytes each.</summary>
     private const int ShownBytes = 4 * 40;
 
     /// <summary><c>a string ("2")</c>, <c>2.5</c>, <c>true</c>, <c>null</c>, <c>an array</c>, <c>an object</c>.</summary>
@@ -26,7 +26,7 @@ internal static class JsonValues
     public static string Shown(JsonElement value)
     {
         var raw = JsonMarshal.GetRawUtf8Value(value);
-        return InferenceRequestReader.Truncate(Encoding.UTF8.GetString(raw[..Math.Min(raw.Length, ShownBytes)]));
+        return Serving.RequestFields.Quote(Encoding.UTF8.GetString(raw[..Math.Min(raw.Length, ShownBytes)]));
     }
 
     /// <summary>

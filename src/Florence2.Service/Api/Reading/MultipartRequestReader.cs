@@ -36,7 +36,7 @@ internal static class MultipartRequestReader
         CheckNames(form);
 
         if (form.Files.Count > limits.MaxImagesPerRequest)
-            throw ApiProblemException.Validation(RequestFields.Image,
+            throw ApiProblemException.Validation(KnownFields.Image,
                 $"At most {limits.MaxImagesPerRequest} images may be sent in one request; got {form.Files.Count}.");
         var images = new List<ImageUpload>(form.Files.Count);
         foreach (var file in form.Files)
@@ -47,27 +47,27 @@ internal static class MultipartRequestReader
             images.Add(new ImageUpload(bytes, file.ContentType, file.FileName));
         }
         return new InferenceCall(
-            Value(form, RequestFields.Task), Value(form, RequestFields.Text), Value(form, RequestFields.Region),
-            IntValue(form, RequestFields.NumBeams), IntValue(form, RequestFields.MaxNewTokens), images);
+            Value(form, KnownFields.Task), Value(form, KnownFields.Text), Value(form, KnownFields.Region),
+            IntValue(form, KnownFields.NumBeams), IntValue(form, KnownFields.MaxNewTokens), images);
     }
 
     /// <summary>After this, every file part is an image and every plain field a known one, sent once.</summary>
     private static void CheckNames(IFormCollection form)
     {
         // The form's own lookup ignores case; the names as sent are what must match.
-        var unknown = form.Keys.Where(name => !RequestFields.IsKnown(name))
-            .Concat(form.Files.Select(file => file.Name).Where(name => !RequestFields.IsKnown(name)))
+        var unknown = form.Keys.Where(name => !KnownFields.IsKnown(name))
+            .Concat(form.Files.Select(file => file.Name).Where(name => !KnownFields.IsKnown(name)))
             .Distinct(StringComparer.Ordinal).ToList();
         if (unknown.Count > 0) throw FieldProblems.Unknown(unknown);
 
-        if (form.Files.FirstOrDefault(file => RequestFields.ValueFields.Contains(file.Name)) is { } misplaced)
+        if (form.Files.FirstOrDefault(file => KnownFields.ValueFields.Contains(file.Name)) is { } misplaced)
             throw FieldProblems.Invalid(misplaced.Name, "must be a plain field, not a file part");
         foreach (var (name, values) in form)
         {
             // A browser form with no file chosen sends the part as an empty plain field: no image, not an error.
-            if (RequestFields.ImageFields.Contains(name) && values.Any(value => !string.IsNullOrEmpty(value)))
+            if (KnownFields.ImageFields.Contains(name) && values.Any(value => !string.IsNullOrEmpty(value)))
                 throw FieldProblems.Invalid(name, $"must be a file part, not a plain field (with curl: -F {name}=@photo.jpg)");
-            if (RequestFields.ValueFields.Contains(name) && values.Count > 1) throw FieldProblems.Repeated(name, values.Count);
+            if (KnownFields.ValueFields.Contains(name) && values.Count > 1) throw FieldProblems.Repeated(name, values.Count);
         }
     }
 
@@ -80,6 +80,6 @@ internal static class MultipartRequestReader
         if (string.IsNullOrWhiteSpace(text)) return null;
         return int.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out int value)
             ? value
-            : throw FieldProblems.NotAnInt(name, text, $"'{InferenceRequestReader.Truncate(text)}'");
+            : throw FieldProblems.NotAnInt(name, text, $"'{Serving.RequestFields.Quote(text)}'");
     }
 }

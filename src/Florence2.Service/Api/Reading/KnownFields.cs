@@ -7,15 +7,15 @@ namespace Florence2.Service.Api.Reading;
 /// The names a task request may use, the same in multipart/form-data and JSON, matched exactly (case-sensitive), and
 /// the nearest known name for one that is not (the usual cause: camelCase, PascalCase, kebab-case or a typo).
 /// </summary>
-internal static class RequestFields
+internal static class KnownFields
 {
-    public const string Image = "image";
-    public const string Images = "images";
-    public const string Task = "task";
-    public const string Text = "text";
-    public const string Region = "region";
-    public const string NumBeams = "num_beams";
-    public const string MaxNewTokens = "max_new_tokens";
+    public const string Image = Serving.RequestFields.Image;
+    public const string Images = "images";   // the API's way to send several images; the model takes one at a time
+    public const string Task = Serving.RequestFields.Task;
+    public const string Text = Serving.RequestFields.Text;
+    public const string Region = Serving.RequestFields.Region;
+    public const string NumBeams = Serving.RequestFields.NumBeams;
+    public const string MaxNewTokens = Serving.RequestFields.MaxNewTokens;
 
     /// <summary>Every field, in the order the documentation lists them (and messages repeat).</summary>
     public static ImmutableArray<string> All { get; } = [Image, Images, Task, Text, Region, NumBeams, MaxNewTokens];
