@@ -32,7 +32,7 @@ app.MapCaptionApi();
 app.MapOcrApi();
 app.MapSegmentApi();
 
-app.Run();
+return app.RunUntilShutdown();
 
 /// <summary>Entry point; public so integration tests can host the app with WebApplicationFactory.</summary>
 public partial class Program;

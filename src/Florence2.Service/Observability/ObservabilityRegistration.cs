@@ -18,6 +18,8 @@ public static class ObservabilityRegistration
         {
             logger.ReadFrom.Configuration(builder.Configuration)
                 .MinimumLevel.Override("Microsoft.AspNetCore", Serilog.Events.LogEventLevel.Warning)
+                // The host logs a failed start with its stack trace; ServiceRun reports it as one line instead.
+                .MinimumLevel.Override("Microsoft.Extensions.Hosting.Internal.Host", Serilog.Events.LogEventLevel.Fatal)
                 .Enrich.FromLogContext();
             if (json) logger.WriteTo.Console(new CompactJsonFormatter());
             else logger.WriteTo.Console(formatProvider: System.Globalization.CultureInfo.InvariantCulture);
