@@ -30,11 +30,11 @@ internal static partial class BatcherLog
     [LoggerMessage(EventId = 7, Level = LogLevel.Warning, Message = "Queue full ({QueueDepth} waiting); request refused")]
     public static partial void QueueFull(this ILogger logger, int queueDepth);
 
-    [LoggerMessage(EventId = 8, Level = LogLevel.Information,
+    [LoggerMessage(EventId = 8, Level = LogLevel.Debug,
         Message = "Draining: {QueueDepth} queued and {Running} running request(s) to finish")]
     public static partial void Draining(this ILogger logger, int queueDepth, int running);
 
-    [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "Drained: no request queued or running")]
+    [LoggerMessage(EventId = 9, Level = LogLevel.Debug, Message = "Drained: no request queued or running")]
     public static partial void Drained(this ILogger logger);
 
     [LoggerMessage(EventId = 10, Level = LogLevel.Warning,

@@ -40,6 +40,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
     private readonly TimerCallback _onDeadline;
     private readonly Action<PendingRequest> _onCancelled;
     private int _disposed;
+    private int _drainStarted;
 
     /// <summary>Starts one worker per entry of <paramref name="instances"/>.</summary>
     /// <exception cref="ArgumentException"><paramref name="options"/> are invalid or there is no instance.</exception>
@@ -125,12 +126,14 @@ public sealed class DynamicBatcher : IAsyncDisposable
     /// </summary>
     public async Task DrainAsync(CancellationToken cancellationToken = default)
     {
-        _logger.Draining(_queue.Count, _queue.Running);
+        // Dispose drains again after an explicit drain; the second pass finds nothing and says nothing.
+        bool first = Interlocked.Exchange(ref _drainStarted, 1) == 0;
+        if (first) _logger.Draining(_queue.Count, _queue.Running);
         _queue.Close();
         try
         {
             await _queue.WhenIdle.WaitAsync(cancellationToken).ConfigureAwait(false);
-            _logger.Drained();
+            if (first) _logger.Drained();
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {

@@ -26,6 +26,7 @@ public static class ObservabilityRegistration
         });
 
         builder.Services.AddSingleton<RequestMetrics>();
+        builder.Services.AddSingleton<RuntimeGauges>();
         string? otlp = builder.Configuration["Florence2:Service:OtlpEndpoint"];
         var telemetry = builder.Services.AddOpenTelemetry()
             .ConfigureResource(resource => resource.AddService("florence2-service"))
@@ -38,8 +39,12 @@ public static class ObservabilityRegistration
             .WithMetrics(metrics =>
             {
                 // System.Runtime: the runtime's own meter (GC heap sizes, collections, thread pool, working set), so the
-                // managed heap can be watched next to RSS without attaching a diagnostics tool.
-                metrics.AddMeter(BatcherMetrics.MeterName, "System.Runtime").AddPrometheusExporter();
+                // managed heap can be watched next to RSS without attaching a diagnostics tool. ASP.NET Core's own
+                // meters give http.server.request.duration (per route and status) and Kestrel's connections.
+                metrics.AddMeter(BatcherMetrics.MeterName, "System.Runtime", RuntimeGauges.MeterName,
+                    "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel");
+                metrics.AddInstrumentation(services => services.GetRequiredService<RuntimeGauges>());
+                RuntimeGauges.DropUpDownOriginals(metrics).AddPrometheusExporter();
                 if (!string.IsNullOrWhiteSpace(otlp)) metrics.AddOtlpExporter(o => o.Endpoint = new Uri(otlp));
             });
         return builder;
@@ -50,17 +55,24 @@ public static class ObservabilityRegistration
     {
         app.UseSerilogRequestLogging(options =>
         {
-            options.MessageTemplate = "{RequestMethod} {RequestPath} {StatusCode} in {Elapsed:0.0} ms";
-            options.GetLevel = (context, _, error) => error is not null || context.Response.StatusCode >= 500
-                ? Serilog.Events.LogEventLevel.Error
-                : context.Request.Path.StartsWithSegments("/health") || context.Request.Path.StartsWithSegments("/metrics")
-                    ? Serilog.Events.LogEventLevel.Verbose
-                    : Serilog.Events.LogEventLevel.Information;
+            options.MessageTemplate = "{RequestMethod} {RequestPath} {StatusCode} in {Elapsed:0.0} ms (trace {TraceId})";
+            options.GetLevel = (context, _, error) => RequestLogLevel(context.Request.Path, context.Response.StatusCode, error);
             options.EnrichDiagnosticContext = (diagnostics, context) =>
                 diagnostics.Set("TraceId", System.Diagnostics.Activity.Current?.TraceId.ToString() ?? context.TraceIdentifier);
         });
         return app;
     }
+
+    /// <summary>
+    /// Probes and scrapes are noise at any status (a 503 readiness during warm-up is the design); a client's own
+    /// mistakes (4xx) are ordinary traffic; load shedding (503) and passed deadlines (504) are warnings about
+    /// capacity; only the service's own failures are errors.
+    /// </summary>
+    internal static Serilog.Events.LogEventLevel RequestLogLevel(PathString path, int status, Exception? error) =>
+        path.StartsWithSegments("/health") || path.StartsWithSegments("/metrics") ? Serilog.Events.LogEventLevel.Verbose
+        : error is not null || status is StatusCodes.Status500InternalServerError or > 504 ? Serilog.Events.LogEventLevel.Error
+        : status >= 500 ? Serilog.Events.LogEventLevel.Warning
+        : Serilog.Events.LogEventLevel.Information;
 
     public static IEndpointRouteBuilder MapMetricsApi(this IEndpointRouteBuilder app)
     {
