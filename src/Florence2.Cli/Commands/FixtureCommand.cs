@@ -8,7 +8,13 @@ namespace Florence2.Cli.Commands;
 /// <summary><c>florence2 fixture</c>: writes a fixture model folder (tiny, base or scripted).</summary>
 internal static class FixtureCommand
 {
-    public static Task<int> RunAsync(CommandArguments args)
+    public static CliCommand Command { get; } = new("fixture", """
+          florence2 fixture <tiny|base|scripted> --out DIR [--script "<s>text<loc_1>…</s>"] [--assets DIR]
+              Writes a Florence-2-shaped ONNX model folder with seeded random weights. The tokenizer and config files
+              come from --assets, FLORENCE2_ASSETS or ../shared/florence2-assets (the real Florence-2 files).
+        """, ["out", "script", "assets"], RunAsync);
+
+    private static Task<int> RunAsync(CommandArguments args)
     {
         string size = args.Positional(0, "fixture size (tiny, base or scripted)");
         string output = args.Required("out");

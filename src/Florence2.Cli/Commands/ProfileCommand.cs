@@ -13,12 +13,17 @@ internal static class ProfileCommand
 {
     private const string OdPrompt = "Locate the objects with category name in the image.";
 
-    public static Task<int> RunAsync(CommandArguments args)
+    public static CliCommand Command { get; } = new("profile", """
+          florence2 profile --model DIR [--batch 1,8] [--tokens 32] [--beams 1] [--repeat 3] [--threads 0] [--provider auto|cpu|cuda] [--dtype fp32]
+              Times vision, encoder and decoder per step on synthetic images at each batch size.
+        """, ["model", "batch", "tokens", "beams", "repeat", "threads", "provider", "dtype"], RunAsync);
+
+    private static Task<int> RunAsync(CommandArguments args)
     {
         var folder = ModelFolder.Open(args.Required("model"), ModelPrecision.Parse(args.Option("dtype")));
         var options = new InferenceOptions
         {
-            Provider = Enum.Parse<ExecutionProviderKind>(args.Option("provider") ?? "auto", ignoreCase: true),
+            Provider = args.Choice("provider", ExecutionProviderKind.Auto),
             IntraOpThreads = args.Int("threads", 0),
         };
         int[] batches = args.IntList("batch", [1, 8]);

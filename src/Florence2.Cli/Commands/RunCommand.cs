@@ -1,55 +1,72 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Florence2.Imaging;
 using Florence2.Inference;
-using Florence2.Models;
+using Florence2.Provisioning;
+using Florence2.Serving;
 using Florence2.Tasks;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Florence2.Cli.Commands;
 
-/// <summary><c>florence2 run</c>: one image through one task, printed as JSON (typed result, HF dictionary, raw text).</summary>
+/// <summary>
+/// <c>florence2 run</c>: one image through one task on the same <see cref="Florence2Model"/> the service serves, with
+/// the same limits and messages, printed as the API's JSON (snake_case: typed result, HF dictionary, raw text).
+/// </summary>
 internal static class RunCommand
 {
-    public static Task<int> RunAsync(CommandArguments args)
+    public static CliCommand Command { get; } = new("run", """
+          florence2 run --model DIR --image FILE [--task od] [--text T] [--region x1,y1,x2,y2] [--beams 3] [--max-new-tokens 1024] [--provider auto|cpu|cuda] [--dtype fp32]
+              Runs one image through one task and prints the typed result, the HF dictionary and the raw output as JSON.
+              --beams and --max-new-tokens default to the model's generation config and the service's limit (1-8, 1-1024).
+        """, ["model", "image", "task", "text", "region", "beams", "max-new-tokens", "provider", "dtype"], RunAsync);
+
+    private static readonly JsonSerializerOptions Json = AnswerJson.Apply(new JsonSerializerOptions { WriteIndented = true });
+
+    private static async Task<int> RunAsync(CommandArguments args)
     {
-        var folder = ModelFolder.Open(args.Required("model"), ModelPrecision.Parse(args.Option("dtype")));
-        var task = TaskCatalog.TryFind(args.Option("task") ?? "od", out var found) && found is not null
-            ? found
-            : throw new CommandLineException($"unknown task '{args.Option("task")}'; known: {string.Join(", ", TaskCatalog.All.Select(t => t.Name))}");
-        var options = new InferenceOptions { Provider = Enum.Parse<ExecutionProviderKind>(args.Option("provider") ?? "auto", ignoreCase: true) };
-        using var pool = Florence2EnginePool.Create(folder, options, NullLogger.Instance);
-
-        var decoder = new SafeImageDecoder();
-        var images = new ImagePreprocessor(decoder, PreprocessorSettings.Load(folder.PreprocessorConfigPath));
-        using var decoded = decoder.Decode(File.ReadAllBytes(args.Required("image")));
-        var prepared = images.Prepare(decoded);
-        LocationBins? region = args.Option("region") is { } text ? RegionParser.Parse(text, decoded.Width, decoded.Height) : null;
-        string prompt = PromptBuilder.Build(task, args.Option("text"), region);
-
-        var defaults = folder.Config.GenerationDefaults;
-        var outcome = pool.Primary.Run(new EngineRequest
+        var task = TaskRequestValidator.ResolveTask(args.Option("task"), family: null, TaskCatalog.ObjectDetection);
+        var request = new TaskRequest(task, args.Option("text"), args.Option("region"), args.OptionalInt("beams"), args.OptionalInt("max-new-tokens"));
+        var limits = new RequestLimits();
+        // Every option is checked before anything is read or loaded, so a wrong command line is always exit 2.
+        var settings = new ModelLoadSettings
         {
-            Image = prepared,
-            Prompt = prompt,
-            Generation = defaults with { NumBeams = args.Int("beams", defaults.NumBeams), MaxNewTokens = args.Int("max-new-tokens", 1024) },
-        });
-        if (outcome.Status != EngineOutcomeStatus.Completed)
-            throw new CommandLineException($"inference {outcome.Status}: {outcome.Error?.Message}");
+            LocalPath = args.Required("model"),
+            Source = new ModelSourceOptions { Dtype = Dtype(args) },
+            Inference = new InferenceOptions { Provider = args.Choice("provider", ExecutionProviderKind.Auto) },
+            WarmUp = false,
+        };
+        byte[] image = await File.ReadAllBytesAsync(args.Required("image")).ConfigureAwait(false);
+        await using var model = await Florence2Model.LoadAsync(settings, TimeProvider.System, NullLoggerFactory.Instance).ConfigureAwait(false);
 
-        var parsed = Florence2PostProcessor.Parse(task, outcome.Result!.Text, decoded.Width, decoded.Height);
+        var input = model.Prepare(image, request, limits);
+        var answer = await model.EnqueueAsync(input, timeout: null, CancellationToken.None).ConfigureAwait(false);
+        var parsed = Florence2Model.Parse(input, answer.Result.Text, new PostProcessingOptions());
         var json = new JsonObject
         {
             ["task"] = task.Token,
-            ["prompt"] = prompt,
-            ["raw"] = outcome.Result.Text,
-            ["result"] = JsonSerializer.SerializeToNode(parsed.Result),
+            ["prompt"] = input.Request.Prompt,
+            ["image"] = new JsonObject { ["width"] = input.Width, ["height"] = input.Height },
+            ["result"] = JsonSerializer.SerializeToNode(parsed.Result, Json),
             ["hf"] = parsed.ToHfDictionary(),
-            ["timings_ms"] = JsonSerializer.SerializeToNode(outcome.Result.Timings),
-            ["provider"] = pool.Primary.Provider.Name,
+            ["raw"] = answer.Result.Text,
+            ["timings"] = JsonSerializer.SerializeToNode(answer.Result.Timings, Json),
+            ["model"] = new JsonObject { ["id"] = model.Id, ["dtype"] = model.Dtype, ["provider"] = model.Provider },
         };
-        Console.WriteLine(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true, Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }));
-        return Task.FromResult(0);
+        Console.WriteLine(json.ToJsonString(Json));
+        return 0;
+    }
+
+    private static string Dtype(CommandArguments args)
+    {
+        string dtype = args.Option("dtype") ?? "fp32";
+        try
+        {
+            Models.ModelPrecision.Parse(dtype);
+            return dtype;
+        }
+        catch (FormatException ex)
+        {
+            throw new CommandLineException("--dtype: " + ex.Message);
+        }
     }
 }

@@ -1,6 +1,4 @@
-using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Serialization;
 
 namespace Florence2.Service.Api;
 
@@ -13,11 +11,5 @@ public static class ApiJson
         return builder;
     }
 
-    public static void Configure(JsonSerializerOptions options)
-    {
-        options.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-        options.DictionaryKeyPolicy = null;
-        options.Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping;
-        options.DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull;
-    }
+    public static void Configure(JsonSerializerOptions options) => Serving.AnswerJson.Apply(options);
 }
