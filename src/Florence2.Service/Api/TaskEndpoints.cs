@@ -66,7 +66,8 @@ public static class TaskEndpoints
         group.MapPost("", (HttpContext context, TaskInvoker invoker, IOptions<LimitsOptions> limits, IDiagnosticContext log) =>
                 TaskRequestHandler.HandleAsync(context, family, defaultTask, invoker, limits.Value, log))
             .WithRequestDocs(CultureInfo.InvariantCulture.TextInfo.ToTitleCase(name), summary,
-                $"Default task: `{defaultTask.Name}`. " + TaskTable(family));
+                $"Default task: `{defaultTask.Name}`. " + TaskTable(family))
+            .WithMetadata(new Florence2.Service.OpenApi.DefaultTaskMetadata(defaultTask));
         return app;
     }
 
