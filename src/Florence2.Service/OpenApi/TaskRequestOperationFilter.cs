@@ -33,7 +33,8 @@ internal sealed class TaskRequestOperationFilter(IOptions<LimitsOptions> limits)
             path.Example = TaskRequestExamples.PathTask.Name;
 
         body.Required = true;
-        body.Description = "The image(s) and task fields, as multipart/form-data (file upload) or application/json (base64).";
+        body.Description = "The image(s) and task fields, as multipart/form-data (file upload) or application/json (base64). " +
+            "In Swagger UI, pick the content type before pressing Try it out: switched afterwards, the form's fields go out as the JSON.";
         formMedia.Schema = FormFor(context, defaultTask?.Name, text);
 
         var json = new JsonObject { ["image"] = TaskRequestExamples.PngBase64 };
