@@ -9,6 +9,7 @@ namespace Florence2.Service.Tests.SwaggerUi;
 /// nothing but a chosen file and the pre-filled defaults, as multipart and (for one) as its JSON example; with API
 /// keys on, Authorize makes the same click work (and without it the answer is 401).
 /// </summary>
+[Collection(BrowserCollection.Name)]
 public sealed class SwaggerUiTests : IAsyncLifetime
 {
     private const string ApiKey = "swagger-ui-key";
