@@ -50,8 +50,9 @@ internal sealed class TaskRequestOperationFilter(IOptions<LimitsOptions> limits)
     /// <summary>
     /// A copy of <see cref="TaskRequestForm"/>'s schema whose examples fit this operation and this deployment's limits.
     /// Swagger UI pre-fills a field from its example, or else from a made-up sample (<c>string</c>, <c>0</c>, and a
-    /// <c>null</c> example shows as the text <c>null</c>); it leaves out fields that are empty. So a string the
-    /// operation's example doesn't use gets the example <c>""</c>, and the numbers get their defaults.
+    /// <c>null</c> example shows as the text <c>null</c>). So a string the operation's example doesn't use gets the
+    /// example <c>""</c> (an empty field, which the page's request interceptor leaves out: see OpenApiRegistration),
+    /// and the numbers get their defaults.
     /// </summary>
     private OpenApiSchema FormFor(OperationFilterContext context, string? task, string? text)
     {
