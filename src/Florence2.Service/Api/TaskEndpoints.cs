@@ -62,7 +62,8 @@ public static class TaskEndpoints
             .AddEndpointFilter<ApiKeyFilter>().RequireRateLimiting(SecurityRegistration.RateLimitPolicy);
         group.MapPost("", (HttpContext context, TaskRequestHandler handler) => handler.HandleAsync(context, family))
             .WithRequestDocs(CultureInfo.InvariantCulture.TextInfo.ToTitleCase(name), summary,
-                $"Default task: `{defaultTask.Name}`. " + TaskTable(family));
+                $"Default task: `{defaultTask.Name}`. " + TaskTable(family))
+            .WithMetadata(new Florence2.Service.OpenApi.DefaultTaskMetadata(defaultTask));
         return app;
     }
 

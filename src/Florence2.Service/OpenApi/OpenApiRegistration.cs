@@ -1,4 +1,6 @@
 using System.Reflection;
+using System.Text.Json.Nodes;
+using Microsoft.OpenApi;
 
 namespace Florence2.Service.OpenApi;
 
@@ -22,10 +24,41 @@ public static class OpenApiRegistration
             string coreXml = Path.Combine(AppContext.BaseDirectory, "Florence2.Core.xml");
             if (File.Exists(coreXml)) options.IncludeXmlComments(coreXml);
             options.SupportNonNullableReferenceTypes();
-            options.OperationFilter<JsonBodyOperationFilter>();
+            options.MapType<JsonObject>(FreeFormObject);
+            options.AddSecurityDefinition(ApiGroupOperationFilter.ApiKeyScheme, ApiGroupOperationFilter.CreateApiKeyScheme());
+            options.SchemaFilter<ProblemDetailsSchemaFilter>();
+            options.SchemaFilter<ContractSchemaFilter>();
+            options.OperationFilter<TaskRequestOperationFilter>();
+            options.OperationFilter<TaskResponseOperationFilter>();
+            options.OperationFilter<ApiGroupOperationFilter>();
+            options.DocumentFilter<MetricsDocumentFilter>();
         });
         return builder;
     }
+
+    /// <summary>
+    /// The schema of <see cref="JsonObject"/> members (the <c>hf</c> dictionary): free-form JSON on the wire. Left to the
+    /// generator it would document JsonNode's .NET properties (options, parent, root). The writer leaves an allowed
+    /// <c>additionalProperties</c> out (true is the default), so the keyword goes out through the writer's
+    /// verbatim extension map to say so outright.
+    /// </summary>
+    private static OpenApiSchema FreeFormObject() => new()
+    {
+        Type = JsonSchemaType.Object,
+        AdditionalPropertiesAllowed = true,
+        Extensions = new Dictionary<string, IOpenApiExtension> { ["additionalProperties"] = new JsonNodeExtension(true) },
+    };
+
+    /// <summary>
+    /// Swagger UI sends every optional multipart field left empty as an empty part ("Send empty value" starts ticked),
+    /// and the service reads an empty <c>region</c> as a region, which a task without one refuses. Leaving empty
+    /// fields out sends what the user meant: "not given". (Written as a <c>function</c>: Swashbuckle's page rebuilds it
+    /// from the text between the parentheses and the braces.)
+    /// </summary>
+    private const string LeaveOutEmptyFormFields =
+        "function (request) { if (request.body instanceof FormData) " +
+        "for (const [name, value] of Array.from(request.body.entries())) if (value === '') request.body.delete(name); " +
+        "return request; }";
 
     public static WebApplication UseFlorence2OpenApi(this WebApplication app)
     {
@@ -35,6 +68,7 @@ public static class OpenApiRegistration
             options.SwaggerEndpoint("/swagger/v1/swagger.json", "Florence2Service v1");
             options.RoutePrefix = "swagger";
             options.DocumentTitle = "Florence2Service";
+            options.UseRequestInterceptor(LeaveOutEmptyFormFields);
         });
         return app;
     }

@@ -36,10 +36,13 @@ public sealed class ServiceFactory(string modelPath, IReadOnlyDictionary<string,
     /// <summary>A client once <c>/health/ready</c> says 200 (fails the test after <see cref="Eventually.DefaultLimit"/> with the last answer).</summary>
     public Task<HttpClient> CreateReadyClientAsync() => ReadyClientAsync(this);
 
-    /// <summary><see cref="CreateReadyClientAsync"/> for any factory of the app (e.g. one made by <c>WithWebHostBuilder</c>).</summary>
+    /// <summary>
+    /// <see cref="CreateReadyClientAsync"/> for any factory of the app (e.g. one made by <c>WithWebHostBuilder</c>).
+    /// Every answer the client gets is checked against the Swagger document (<see cref="OpenApiResponseValidator"/>).
+    /// </summary>
     public static async Task<HttpClient> ReadyClientAsync(WebApplicationFactory<Program> factory)
     {
-        var client = factory.CreateClient();
+        var client = factory.CreateDefaultClient(new OpenApiResponseValidator());
         await Eventually.UntilAsync(async () =>
         {
             using var response = await client.GetAsync("/health/ready");

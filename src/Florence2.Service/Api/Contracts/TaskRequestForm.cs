@@ -7,23 +7,18 @@ public sealed class TaskRequestForm
     public required IFormFile Image { get; init; }
 
     /// <summary>Task name or token, e.g. <c>od</c> or <c>&lt;OD&gt;</c>. Defaults to the endpoint's main task.</summary>
-    /// <example>od</example>
     public string? Task { get; init; }
 
     /// <summary>Text input for tasks that take one (phrase grounding, open-vocabulary detection, referring expression segmentation).</summary>
-    /// <example>a green car</example>
     public string? Text { get; init; }
 
     /// <summary>Region for region tasks: <c>x1,y1,x2,y2</c> in pixels of the image, or four <c>&lt;loc_N&gt;</c> tokens.</summary>
-    /// <example>34,160,597,371</example>
     public string? Region { get; init; }
 
     /// <summary>Beams for beam search, 1–8 (1 = greedy). Default from generation_config.json (3).</summary>
-    /// <example>3</example>
     public int? NumBeams { get; init; }
 
     /// <summary>Token budget, 1–1024. Default 1024.</summary>
-    /// <example>256</example>
     public int? MaxNewTokens { get; init; }
 }
 
@@ -37,7 +32,6 @@ public sealed class TaskRequestJson
     public IReadOnlyList<string>? Images { get; init; }
 
     /// <summary>Task name or token. Defaults to the endpoint's main task.</summary>
-    /// <example>od</example>
     public string? Task { get; init; }
 
     /// <summary>Text input for tasks that take one.</summary>

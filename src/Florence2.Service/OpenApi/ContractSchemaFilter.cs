@@ -1,0 +1,35 @@
+using System.Text.Json.Nodes;
+using Florence2.Service.Api.Contracts;
+using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace Florence2.Service.OpenApi;
+
+/// <summary>
+/// Makes the service's own schemas say what the JSON always holds: a member that is never null is always written
+/// (null members are omitted), so it is <c>required</c>; and <see cref="TaskResponse.Hf"/> gets an example of the
+/// Hugging Face dictionary it carries.
+/// </summary>
+internal sealed class ContractSchemaFilter : ISchemaFilter
+{
+    public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+    {
+        if (schema is not OpenApiSchema own || own.Properties is not { Count: > 0 } properties) return;
+        if (context.Type.Namespace?.StartsWith("Florence2", StringComparison.Ordinal) != true) return;
+
+        own.Required ??= new HashSet<string>();
+        foreach (var (name, property) in properties)
+            if (property is OpenApiSchemaReference || (property.Type is { } type && !type.HasFlag(JsonSchemaType.Null)))
+                own.Required.Add(name);
+
+        if (context.Type == typeof(TaskResponse) && properties.TryGetValue("hf", out var hf) && hf is OpenApiSchema hfSchema)
+            hfSchema.Examples = [new JsonObject
+            {
+                ["<OD>"] = new JsonObject
+                {
+                    ["bboxes"] = new JsonArray(new JsonArray(34.56, 160.32, 597.44, 371.76)),
+                    ["labels"] = new JsonArray("car"),
+                },
+            }];
+    }
+}

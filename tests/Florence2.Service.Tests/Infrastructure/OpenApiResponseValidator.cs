@@ -1,0 +1,64 @@
+using System.Text.Json.Nodes;
+
+namespace Florence2.Service.Tests.Infrastructure;
+
+/// <summary>
+/// Checks every answer a test receives against the service's own Swagger document (<see cref="OpenApiContract"/>) and
+/// throws <see cref="OpenApiContractException"/> when it breaks it, so the document stays true to what the service
+/// sends. The document is fetched once, through the same server, on the first answer; the Swagger files themselves
+/// are not part of the API and pass unchecked.
+/// </summary>
+public sealed class OpenApiResponseValidator : DelegatingHandler
+{
+    public const string DocumentPath = "/swagger/v1/swagger.json";
+
+    private readonly SemaphoreSlim _loading = new(1, 1);
+    private OpenApiContract? _contract;
+
+    protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+        string path = request.RequestUri!.AbsolutePath;
+        if (path.StartsWith("/swagger/", StringComparison.Ordinal) || path == "/swagger") return response;
+
+        var contract = await ContractAsync(request.RequestUri, cancellationToken).ConfigureAwait(false);
+        await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
+        string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        string? violation = contract.Violation(request.Method.Method, path, (int)response.StatusCode,
+            response.Content.Headers.ContentType?.MediaType, body);
+        if (violation is null) return response;
+        response.Dispose();
+        throw new OpenApiContractException(violation);
+    }
+
+    private async Task<OpenApiContract> ContractAsync(Uri requestUri, CancellationToken cancellationToken)
+    {
+        if (Volatile.Read(ref _contract) is { } loaded) return loaded;
+        await _loading.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (_contract is not null) return _contract;
+            using var request = new HttpRequestMessage(HttpMethod.Get, new Uri(requestUri, DocumentPath));
+            using var response = await base.SendAsync(request, cancellationToken).ConfigureAwait(false);
+            string text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+                throw new OpenApiContractException($"{DocumentPath} answered {(int)response.StatusCode}: {text}");
+            var contract = new OpenApiContract(JsonNode.Parse(text)!.AsObject());
+            Volatile.Write(ref _contract, contract);
+            return contract;
+        }
+        finally
+        {
+            _loading.Release();
+        }
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) _loading.Dispose();
+        base.Dispose(disposing);
+    }
+}
+
+/// <summary>An answer of the service that its Swagger document does not describe.</summary>
+public sealed class OpenApiContractException(string message) : Exception(message);
