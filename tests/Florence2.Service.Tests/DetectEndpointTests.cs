@@ -58,5 +58,17 @@ public sealed class DetectEndpointTests
         var b = await json.ReadObjectAsync();
         Assert.Equal((string?)a["raw"], (string?)b["raw"]);
         Assert.Equal(a["hf"]!.ToJsonString(), b["hf"]!.ToJsonString());
+
+        // Control: another image gets another answer (both formats), so the equality above shows each format delivers
+        // the image it was sent, not that the model ignores it.
+        byte[] otherImage = TestImages.Png(320, 240, seed: 4);
+        using var otherMultipart = await client.PostAsync("/v1/detect", TaskRequests.Multipart(otherImage,
+            new Dictionary<string, string> { ["task"] = "<OD>", ["num_beams"] = "2", ["max_new_tokens"] = "12" }));
+        using var otherJson = await client.PostAsync("/v1/detect", TaskRequests.Json([otherImage],
+            new Dictionary<string, object?> { ["task"] = "od", ["num_beams"] = 2, ["max_new_tokens"] = 12 }));
+        Assert.Equal(HttpStatusCode.OK, otherMultipart.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, otherJson.StatusCode);
+        ControlAssert.Differs((string?)a["raw"], (string?)(await otherMultipart.ReadObjectAsync())["raw"], "another image as multipart");
+        ControlAssert.Differs((string?)b["raw"], (string?)(await otherJson.ReadObjectAsync())["raw"], "another image as JSON");
     }
 }

@@ -35,15 +35,25 @@ public sealed class TaskMatrixTests(TinyService service) : IClassFixture<TinySer
         ResponseAssert.WellFormed(body, task, width, height);
     }
 
-    [Fact]
-    public async Task The_three_routes_and_both_formats_run_the_same_request()
+    [Theory]
+    [InlineData("region_to_segmentation")]            // takes a region
+    [InlineData("referring_expression_segmentation")] // takes text
+    [InlineData("od")]                                // takes only the image
+    public async Task The_three_routes_and_both_formats_run_the_same_request(string taskName)
     {
-        var call = TaskCall.For(TaskCatalog.RegionToSegmentation, TestImages.Png(320, 240, seed: 42)) with { NumBeams = 2, MaxNewTokens = 10 };
+        var call = TaskCall.For(TaskCatalog.Find(taskName), TestImages.Png(320, 240, seed: 42)) with { NumBeams = 2, MaxNewTokens = 10 };
         var answers = new List<string?>();
         foreach (var route in Enum.GetValues<Route>())
             foreach (var format in Enum.GetValues<BodyFormat>())
-                answers.Add((string?)(await call.RunAsync(service.Client, route, format))["raw"]);
+                answers.Add(await RawAsync(call, route, format));
         Assert.Single(answers.Distinct());
+
+        // Controls: the same request with one input changed gets another answer, so every route and format delivers it.
+        ControlAssert.Differs(answers[0], await RawAsync(call with { Images = [TestImages.Png(320, 240, seed: 43)] }), "another image");
+        if (call.Text is not null)
+            ControlAssert.Differs(answers[0], await RawAsync(call with { Text = "a red boat" }), "another text");
+        if (call.Region is not null)
+            ControlAssert.Differs(answers[0], await RawAsync(call with { Region = [60, 40, 250, 200] }), "another region");
     }
 
     [Fact]
@@ -54,17 +64,31 @@ public sealed class TaskMatrixTests(TinyService service) : IClassFixture<TinySer
         var regions = new object[] { "100,100,600,300", new[] { 100, 100, 600, 300 }, "<loc_100><loc_200><loc_600><loc_600>" };
         var raws = new List<string?>();
         foreach (object region in regions)
-        {
-            using var response = await service.Client.PostAsync("/v1/caption", TaskRequests.Json([image], new Dictionary<string, object?>
-            {
-                ["task"] = "region_to_description", ["region"] = region, ["num_beams"] = 1, ["max_new_tokens"] = 12,
-            }));
-            var body = await response.ReadObjectAsync();
-            Assert.True(response.IsSuccessStatusCode, body.ToJsonString());
-            raws.Add((string?)body["raw"]);
-        }
+            raws.Add(await RegionToDescriptionAsync(image, region));
         Assert.Single(raws.Distinct());
+
+        // Control: one pixel further right (bin 601, not 600) is another region, with another answer — in every notation,
+        // so equal answers above mean the same bins reached the model, not that the region was lost on the way.
+        var movedRegions = new object[] { "100,100,601,300", new[] { 100, 100, 601, 300 }, "<loc_100><loc_200><loc_601><loc_600>" };
+        foreach (object moved in movedRegions)
+            ControlAssert.Differs(raws[0], await RegionToDescriptionAsync(image, moved), $"the region one pixel wider ({Describe(moved)})");
     }
+
+    private async Task<string?> RawAsync(TaskCall call, Route route = Route.Family, BodyFormat format = BodyFormat.Multipart) =>
+        (string?)(await call.RunAsync(service.Client, route, format))["raw"];
+
+    private async Task<string?> RegionToDescriptionAsync(byte[] image, object region)
+    {
+        using var response = await service.Client.PostAsync("/v1/caption", TaskRequests.Json([image], new Dictionary<string, object?>
+        {
+            ["task"] = "region_to_description", ["region"] = region, ["num_beams"] = 1, ["max_new_tokens"] = 12,
+        }));
+        var body = await response.ReadObjectAsync();
+        Assert.True(response.IsSuccessStatusCode, body.ToJsonString());
+        return (string?)body["raw"];
+    }
+
+    private static string Describe(object region) => region is int[] array ? $"[{string.Join(", ", array)}]" : $"\"{region}\"";
 
     [Fact]
     public async Task The_family_endpoint_runs_its_default_task_when_none_is_named()

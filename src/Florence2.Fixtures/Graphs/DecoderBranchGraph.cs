@@ -29,7 +29,8 @@ internal sealed class DecoderBranchGraph(FixtureModelSpec spec, bool usesCache)
         var withPositions = blocks.AddLearnedPositions(embeds, positions, "model.decoder.embed_positions.weight", spec.MaxPositionEmbeddings);
         var hidden = blocks.LayerNorm(withPositions, "model.decoder.layernorm_embedding");
         var causalBias = CausalBias(g, positions, totalLength);
-        var crossBias = blocks.PaddingBias(TensorNames.EncoderAttentionMask);
+        // Same for every layer: padding, plus which heads read the image and which read the prompt.
+        var crossBias = g.Add(blocks.PaddingBias(TensorNames.EncoderAttentionMask), CrossAttentionRouting.Bias(g, spec, positions));
 
         var presents = new List<(string Name, string Value)>();
         for (var layer = 0; layer < spec.DecoderLayers; layer++)
@@ -43,12 +44,13 @@ internal sealed class DecoderBranchGraph(FixtureModelSpec spec, bool usesCache)
                     g.Concat(2, TensorNames.Past(layer, Decoder, "key"), self.Key),
                     g.Concat(2, TensorNames.Past(layer, Decoder, "value"), self.Value));
             }
-            hidden = blocks.ResidualNorm(hidden, blocks.Attend(hidden, self, name + ".self_attn", causalBias), name + ".self_attn_layer_norm");
+            hidden = blocks.ResidualNorm(hidden, blocks.Attend(hidden, self, name + ".self_attn", [causalBias]), name + ".self_attn_layer_norm");
 
             var cross = usesCache
                 ? new KeyValue(TensorNames.Past(layer, Encoder, "key"), TensorNames.Past(layer, Encoder, "value"))
                 : blocks.ProjectKeyValue(TensorNames.EncoderHiddenStates, name + ".encoder_attn");
-            hidden = blocks.ResidualNorm(hidden, blocks.Attend(hidden, cross, name + ".encoder_attn", crossBias), name + ".encoder_attn_layer_norm");
+            var crossAttention = blocks.Attend(hidden, cross, name + ".encoder_attn", [crossBias], SignalGains.CrossAttention);
+            hidden = blocks.ResidualNorm(hidden, crossAttention, name + ".encoder_attn_layer_norm");
 
             hidden = blocks.ResidualNorm(hidden, blocks.FeedForward(hidden, name, spec.DecoderFfnDim), name + ".final_layer_norm");
 

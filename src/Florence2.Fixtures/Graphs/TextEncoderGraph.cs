@@ -13,16 +13,19 @@ internal static class TextEncoderGraph
         var blocks = new TransformerBlocks(g, spec.DModel, spec.EncoderAttentionHeads);
 
         var positions = g.Range(g.ScalarInt64(0), g.DimSize(embeds, 1), g.ScalarInt64(1));
-        var withPositions = blocks.AddLearnedPositions(embeds, positions, "model.encoder.embed_positions.weight", spec.MaxPositionEmbeddings);
+        var withPositions = blocks.AddLearnedPositions(embeds, positions, "model.encoder.embed_positions.weight", spec.MaxPositionEmbeddings,
+            SignalGains.EncoderPositionScale);
         var hidden = blocks.LayerNorm(withPositions, "model.encoder.layernorm_embedding");
         var paddingBias = blocks.PaddingBias(mask);
 
         for (var layer = 0; layer < spec.EncoderLayers; layer++)
         {
             var name = $"model.encoder.layers.{layer}";
-            var selfAttention = blocks.Attend(hidden, blocks.ProjectKeyValue(hidden, name + ".self_attn"), name + ".self_attn", paddingBias);
+            var selfAttention = blocks.Attend(hidden, blocks.ProjectKeyValue(hidden, name + ".self_attn"), name + ".self_attn", [paddingBias],
+                SignalGains.EncoderSelfAttention);
             hidden = blocks.ResidualNorm(hidden, selfAttention, name + ".self_attn_layer_norm");
-            hidden = blocks.ResidualNorm(hidden, blocks.FeedForward(hidden, name, spec.EncoderFfnDim), name + ".final_layer_norm");
+            var feedForward = blocks.FeedForward(hidden, name, spec.EncoderFfnDim, SignalGains.EncoderUpdate);
+            hidden = blocks.ResidualNorm(hidden, feedForward, name + ".final_layer_norm");
         }
 
         g.Node("Identity", [hidden], [TensorNames.LastHiddenState]);

@@ -17,9 +17,10 @@ internal sealed class TransformerBlocks(GraphBuilder g, int dModel, int heads)
 
     private int HeadDim => dModel / heads;
 
-    public string Linear(string x, string name, int inDim, int outDim)
+    /// <param name="gain">Scales the Xavier weights: a stronger or weaker path than the default (see <see cref="SignalGains"/>).</param>
+    public string Linear(string x, string name, int inDim, int outDim, float gain = 1f)
     {
-        var weight = g.Weight(name + ".weight", [inDim, outDim], WeightInit.Xavier(inDim, outDim));
+        var weight = g.Weight(name + ".weight", [inDim, outDim], WeightInit.Xavier(inDim, outDim, gain));
         var bias = g.Weight(name + ".bias", [outDim], WeightInit.UniformWithStd(0.02f));
         return g.Add(g.MatMul(x, weight), bias);
     }
@@ -30,10 +31,10 @@ internal sealed class TransformerBlocks(GraphBuilder g, int dModel, int heads)
     /// <summary>Post-LN residual (BART has normalize_before = false).</summary>
     public string ResidualNorm(string residual, string update, string normName) => LayerNorm(g.Add(residual, update), normName);
 
-    /// <summary>embeds + table[positions + 2] for embeds [B, n, D] and int64 positions [n].</summary>
-    public string AddLearnedPositions(string embeds, string positions, string tableName, int maxPositions)
+    /// <summary>embeds + table[positions + 2] for embeds [B, n, D] and int64 positions [n]; table entries have std <paramref name="scale"/>/√D.</summary>
+    public string AddLearnedPositions(string embeds, string positions, string tableName, int maxPositions, float scale = 1f)
     {
-        var table = g.Weight(tableName, [maxPositions + PositionOffset, dModel], WeightInit.UniformWithStd(1f / MathF.Sqrt(dModel)));
+        var table = g.Weight(tableName, [maxPositions + PositionOffset, dModel], WeightInit.UniformWithStd(scale / MathF.Sqrt(dModel)));
         return g.Add(embeds, g.Gather(table, g.Add(positions, g.ScalarInt64(PositionOffset))));
     }
 
@@ -49,19 +50,23 @@ internal sealed class TransformerBlocks(GraphBuilder g, int dModel, int heads)
         new(ProjectHeads(source, attentionName + ".k_proj"), ProjectHeads(source, attentionName + ".v_proj"));
 
     /// <summary>Multi-head attention of <paramref name="hidden"/> [B, n, D] over <paramref name="keyValue"/>; returns [B, n, D] after out_proj.</summary>
-    public string Attend(string hidden, KeyValue keyValue, string attentionName, params string[] additiveBiases)
+    /// <param name="additiveBiases">Added to the [B, H, n, m] scores (masks; anything broadcastable).</param>
+    /// <param name="gains">Weight gains of q_proj and out_proj; <see cref="AttentionGains.Unit"/> when null.</param>
+    public string Attend(string hidden, KeyValue keyValue, string attentionName, IReadOnlyList<string> additiveBiases, AttentionGains? gains = null)
     {
-        var query = g.Mul(ProjectHeads(hidden, attentionName + ".q_proj"), g.ScalarFloat(1f / MathF.Sqrt(HeadDim)));
+        gains ??= AttentionGains.Unit;
+        var projectedQuery = ProjectHeads(hidden, attentionName + ".q_proj", gains.Query);
+        var query = g.Mul(projectedQuery, g.ScalarFloat(1f / MathF.Sqrt(HeadDim)));
         var scores = g.MatMul(query, g.Transpose(keyValue.Key, 0, 1, 3, 2));
         foreach (var bias in additiveBiases) scores = g.Add(scores, bias);
         var context = g.MatMul(g.Softmax(scores, -1), keyValue.Value);
         var merged = g.Reshape(g.Transpose(context, 0, 2, 1, 3), g.Int64s(0, 0, dModel));
-        return Linear(merged, attentionName + ".out_proj", dModel, dModel);
+        return Linear(merged, attentionName + ".out_proj", dModel, dModel, gains.Output);
     }
 
-    /// <summary>fc2(gelu(fc1(x))) with BART's fc1/fc2 names under <paramref name="layerName"/>.</summary>
-    public string FeedForward(string x, string layerName, int ffnDim) =>
-        Linear(Gelu(Linear(x, layerName + ".fc1", dModel, ffnDim)), layerName + ".fc2", ffnDim, dModel);
+    /// <summary>fc2(gelu(fc1(x))) with BART's fc1/fc2 names under <paramref name="layerName"/>; fc2's weights scaled by <paramref name="outputGain"/>.</summary>
+    public string FeedForward(string x, string layerName, int ffnDim, float outputGain = 1f) =>
+        Linear(Gelu(Linear(x, layerName + ".fc1", dModel, ffnDim)), layerName + ".fc2", ffnDim, dModel, outputGain);
 
     /// <summary>Exact (erf) GELU; opset 17 has no Gelu operator.</summary>
     private string Gelu(string x)
@@ -71,9 +76,9 @@ internal sealed class TransformerBlocks(GraphBuilder g, int dModel, int heads)
     }
 
     /// <summary>[B, n, D] → [B, H, n, hd].</summary>
-    private string ProjectHeads(string x, string projectionName)
+    private string ProjectHeads(string x, string projectionName, float gain = 1f)
     {
-        var projected = Linear(x, projectionName, dModel, dModel);
+        var projected = Linear(x, projectionName, dModel, dModel, gain);
         return g.Transpose(g.Reshape(projected, g.Int64s(0, 0, heads, HeadDim)), 0, 2, 1, 3);
     }
 }

@@ -10,6 +10,8 @@ internal static class GraphBuilderOps
     public static string Erf(this GraphBuilder g, string x) => g.Node("Erf", [x]);
     public static string Relu(this GraphBuilder g, string x) => g.Node("Relu", [x]);
     public static string Identity(this GraphBuilder g, string x) => g.Node("Identity", [x]);
+    public static string Equal(this GraphBuilder g, string a, string b) => g.Node("Equal", [a, b]);
+    public static string Mod(this GraphBuilder g, string a, string b) => g.Node("Mod", [a, b]);
     public static string Greater(this GraphBuilder g, string a, string b) => g.Node("Greater", [a, b]);
     public static string Where(this GraphBuilder g, string condition, string a, string b) => g.Node("Where", [condition, a, b]);
     public static string Range(this GraphBuilder g, string start, string limit, string delta) => g.Node("Range", [start, limit, delta]);
@@ -23,6 +25,10 @@ internal static class GraphBuilderOps
 
     public static string ReduceMean(this GraphBuilder g, string x, long axis) =>
         g.Node("ReduceMean", [x], Attr.Ints("axes", axis), Attr.Int("keepdims", 1));
+
+    /// <summary>Sum over one axis, kept as a size-1 dimension (opset 13+: axes is an input).</summary>
+    public static string ReduceSum(this GraphBuilder g, string x, long axis) =>
+        g.Node("ReduceSum", [x, g.Int64s(axis)], Attr.Int("keepdims", 1));
 
     /// <summary>Shape(x)[start:end] as a 1-D int64 tensor.</summary>
     public static string ShapeSlice(this GraphBuilder g, string x, long start, long end) =>

@@ -11,7 +11,7 @@ internal static class TensorFactory
     {
         var count = checked((int)shape.Aggregate(1L, (a, b) => a * b));
         var bytes = new byte[checked(count * sizeof(float))];
-        Fill(MemoryMarshal.Cast<byte, float>(bytes.AsSpan()), init, seed);
+        Fill(MemoryMarshal.Cast<byte, float>(bytes.AsSpan()), init, seed, rowLength: shape.Count == 0 ? 1 : checked((int)shape[^1]));
         return WithRawData(name, ElementType.Float, shape, bytes);
     }
 
@@ -38,10 +38,15 @@ internal static class TensorFactory
         return tensor;
     }
 
-    private static void Fill(Span<float> values, WeightInit init, ulong seed)
+    private static void Fill(Span<float> values, WeightInit init, ulong seed, int rowLength)
     {
         switch (init)
         {
+            case WeightInit.EqualNormRows equalNorm:
+                Fill(values, new WeightInit.Uniform(1f), seed, rowLength);
+                for (var start = 0; start < values.Length; start += rowLength)
+                    ScaleToNorm(values.Slice(start, rowLength), equalNorm.Norm);
+                break;
             case WeightInit.Constant c:
                 values.Fill(c.Value);
                 break;
@@ -52,5 +57,14 @@ internal static class TensorFactory
             default:
                 throw new ArgumentOutOfRangeException(nameof(init), init, "Unknown initializer kind.");
         }
+    }
+
+    private static void ScaleToNorm(Span<float> row, float norm)
+    {
+        var sumOfSquares = 0.0;
+        foreach (var v in row) sumOfSquares += v * (double)v;
+        // A row of 16+ uniform draws is never all zero in practice; guard anyway rather than write NaNs.
+        var scale = sumOfSquares > 0 ? (float)(norm / Math.Sqrt(sumOfSquares)) : 0f;
+        for (var i = 0; i < row.Length; i++) row[i] *= scale;
     }
 }
