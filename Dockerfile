@@ -79,7 +79,8 @@ ENTRYPOINT ["dotnet", "Florence2.Service.dll"]
 # gpu (default): NVIDIA CUDA 13.0.1 runtime + cuDNN 9 on Ubuntu 24.04.
 # The "runtime" flavour ships the CUDA 13 user-space libraries ORT's CUDA provider links against (libcudart.so.13,
 # libcublas.so.13, libcublasLt.so.13, libcurand.so.10, NVRTC); "cudnn" adds libcudnn9-cuda-13 (9.13). The driver
-# (libcuda.so.1) comes from the host via the NVIDIA container toolkit. See docs/serving-notes.md §4.1. x86-64 only:
+# (libcuda.so.1) comes from the host via the NVIDIA container toolkit (the CUDA provider's requirements table:
+# https://onnxruntime.ai/docs/execution-providers/CUDA-ExecutionProvider.html#requirements). x86-64 only:
 # the ORT GPU package has no arm64 natives.
 # ---------------------------------------------------------------------------------------------------------------
 FROM nvidia/cuda:13.0.1-cudnn-runtime-ubuntu24.04 AS gpu

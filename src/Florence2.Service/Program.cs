@@ -1,5 +1,5 @@
 using Florence2.Service.Api;
-using Florence2.Service.Api.Problems;
+using Florence2.Service.Problems;
 using Florence2.Service.Configuration;
 using Florence2.Service.Observability;
 using Florence2.Service.OpenApi;

@@ -80,7 +80,7 @@ public sealed class CliTests
     private static string Gradient()
     {
         string path = Path.Combine(Path.GetTempPath(), "florence2-cli-gradient.png");
-        if (!File.Exists(path)) File.WriteAllBytes(path, Png.Gradient(96, 72));
+        if (!File.Exists(path)) File.WriteAllBytes(path, TestImages.Png(96, 72));
         return path;
     }
 }

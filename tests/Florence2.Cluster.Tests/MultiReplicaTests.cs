@@ -82,7 +82,7 @@ public sealed class MultiReplicaTests(ITestOutputHelper output)
 
     private static async Task<LoadRun> RunLoadAsync(HttpClient http, int lbPort, ChildProcess toStop, int[] ports)
     {
-        byte[] image = Png.Gradient(96, 72);
+        byte[] image = TestImages.Png(96, 72);
         var statuses = new ConcurrentBag<int>();
         int sent = 0, answered = 0;
         int? sentAtStop = null;

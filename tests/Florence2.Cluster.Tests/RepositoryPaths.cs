@@ -1,11 +1,12 @@
 using System.Reflection;
+using Florence2.Tests;
 
 namespace Florence2.Cluster.Tests;
 
 /// <summary>Where the repository, the built service and the deploy configs are.</summary>
 internal static class RepositoryPaths
 {
-    public static string Root { get; } = FindRoot();
+    public static string Root => RepositoryRoot.Path;
 
     /// <summary>The service built by the same solution build, in the same configuration as this test assembly.</summary>
     public static string ServiceDll => Built("Florence2.Service", "Florence2.Service.dll");
@@ -22,11 +23,4 @@ internal static class RepositoryPaths
     }
 
     public static string NginxConfig => Path.Combine(Root, "deploy", "nginx", "nginx.conf");
-
-    private static string FindRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-            if (File.Exists(Path.Combine(dir.FullName, "Florence2Service.sln"))) return dir.FullName;
-        throw new InvalidOperationException("Florence2Service.sln not found above the test binaries.");
-    }
 }

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
-using Florence2.Service.Api.Reading;
+using Florence2.Service.Reading;
 using Florence2.Service.Tests.Infrastructure;
 
 namespace Florence2.Service.Tests;

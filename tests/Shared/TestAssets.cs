@@ -20,15 +20,10 @@ public static class TestAssets
             if (System.IO.File.Exists(Path.Combine(fromEnvironment, "vocab.json"))) return fromEnvironment;
             throw new InvalidOperationException($"FLORENCE2_ASSETS='{fromEnvironment}' has no vocab.json.");
         }
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (!System.IO.File.Exists(Path.Combine(dir.FullName, "Florence2Service.sln"))) continue;
-            string candidate = Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "florence2-assets"));
-            if (System.IO.File.Exists(Path.Combine(candidate, "vocab.json"))) return candidate;
-            throw new InvalidOperationException(
-                $"The Florence-2 tokenizer/config assets are missing: expected them at '{candidate}' " +
-                "(or set FLORENCE2_ASSETS to a folder holding vocab.json, merges.txt, added_tokens.json, config.json …).");
-        }
-        throw new InvalidOperationException("Could not find Florence2Service.sln above the test binaries to locate the assets.");
+        string candidate = Path.GetFullPath(Path.Combine(RepositoryRoot.Path, "..", "shared", "florence2-assets"));
+        if (System.IO.File.Exists(Path.Combine(candidate, "vocab.json"))) return candidate;
+        throw new InvalidOperationException(
+            $"The Florence-2 tokenizer/config assets are missing: expected them at '{candidate}' " +
+            "(or set FLORENCE2_ASSETS to a folder holding vocab.json, merges.txt, added_tokens.json, config.json …).");
     }
 }

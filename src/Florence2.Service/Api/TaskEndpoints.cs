@@ -1,6 +1,6 @@
 using System.Globalization;
-using Florence2.Service.Api.Contracts;
-using Florence2.Service.Api.Problems;
+using Florence2.Service.Contracts;
+using Florence2.Service.Problems;
 using Florence2.Service.Security;
 using Florence2.Tasks;
 
@@ -63,7 +63,7 @@ public static class TaskEndpoints
         group.MapPost("", (HttpContext context, TaskRequestHandler handler) => handler.HandleAsync(context, family))
             .WithRequestDocs(CultureInfo.InvariantCulture.TextInfo.ToTitleCase(name), summary,
                 $"Default task: `{defaultTask.Name}`. " + TaskTable(family))
-            .WithMetadata(new Florence2.Service.OpenApi.DefaultTaskMetadata(defaultTask));
+            .WithMetadata(new DefaultTaskMetadata(defaultTask));
         return app;
     }
 

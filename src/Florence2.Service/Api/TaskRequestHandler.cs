@@ -1,8 +1,8 @@
 using System.Globalization;
 using Florence2.Serving;
-using Florence2.Service.Api.Contracts;
-using Florence2.Service.Api.Problems;
-using Florence2.Service.Api.Reading;
+using Florence2.Service.Contracts;
+using Florence2.Service.Problems;
+using Florence2.Service.Reading;
 using Florence2.Service.Calls;
 using Florence2.Service.Configuration;
 using Florence2.Service.Observability;

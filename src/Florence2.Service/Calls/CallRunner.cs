@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using Florence2.Batching;
 using Florence2.Serving;
-using Florence2.Service.Api.Contracts;
-using Florence2.Service.Api.Problems;
-using Florence2.Service.Api.Reading;
+using Florence2.Service.Contracts;
+using Florence2.Service.Problems;
+using Florence2.Service.Reading;
 using Florence2.Service.Configuration;
 using Florence2.Service.Runtime;
 using Florence2.Tasks;
@@ -25,7 +25,10 @@ public sealed class CallRunner(ModelRuntime runtime, IOptions<LimitsOptions> lim
         if (call.Images.Count == 0)
             throw new InvalidRequestException(RequestFields.Image,
                 "No image was sent: add an 'image' file part (multipart/form-data) or an 'image' base64 field (application/json).");
-        var request = new TaskRequest(task, call.Text, call.Region, call.NumBeams, call.MaxNewTokens);
+        // An empty region is no region, as an empty text or number field is "not given": forms (Swagger UI's among
+        // them) send every field, filled or not.
+        string? region = string.IsNullOrWhiteSpace(call.Region) ? null : call.Region;
+        var request = new TaskRequest(task, call.Text, region, call.NumBeams, call.MaxNewTokens);
         var requestLimits = limits.Value.ForRequests();
         var prepared = new List<PreparedInput>(call.Images.Count);
         foreach (var upload in call.Images)

@@ -1,6 +1,6 @@
 using Florence2.Serving;
-using Florence2.Service.Api.Problems;
-using Florence2.Service.Api.Reading;
+using Florence2.Service.Problems;
+using Florence2.Service.Reading;
 
 namespace Florence2.Service.Calls;
 

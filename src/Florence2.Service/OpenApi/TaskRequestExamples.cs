@@ -1,3 +1,4 @@
+using Florence2.Service.Api;
 using Florence2.Tasks;
 using Swashbuckle.AspNetCore.SwaggerGen;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json.Nodes;
-using Florence2.Service.Api.Contracts;
+using Florence2.Service.Contracts;
 using Florence2.Service.Configuration;
 using Microsoft.Extensions.Options;
 using Microsoft.OpenApi;

@@ -1,5 +1,5 @@
 using Florence2.Service.Api;
-using Florence2.Service.Api.Contracts;
+using Florence2.Service.Contracts;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
 

@@ -13,10 +13,18 @@ public static class ServiceRun
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Florence2.Service");
         var runtime = app.Services.GetRequiredService<ModelRuntime>();
+        // In-memory test hosts (WebApplicationFactory) run this entry point too and expect a failed start to surface
+        // as the exception itself; only the real process turns it into a line and an exit code.
+        bool realProcess = app.Services.GetService<Microsoft.AspNetCore.Hosting.Server.IServer>()?.GetType().FullName
+            != "Microsoft.AspNetCore.TestHost.TestServer";
         try
         {
             app.Run();
             return Environment.ExitCode;
+        }
+        catch (Exception) when (!realProcess)
+        {
+            throw;
         }
         catch (OptionsValidationException invalid)
         {

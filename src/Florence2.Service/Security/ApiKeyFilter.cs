@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
-using Florence2.Service.Api.Problems;
+using Florence2.Service.Problems;
 using Florence2.Service.Configuration;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Threading.RateLimiting;
-using Florence2.Service.Api.Problems;
+using Florence2.Service.Problems;
 using Florence2.Service.Configuration;
 using Microsoft.AspNetCore.HttpOverrides;
 

@@ -1,3 +1,4 @@
+using Florence2.Tests.Provisioning;
 using Florence2.Inference;
 using Microsoft.Extensions.Logging;
 
@@ -22,13 +23,13 @@ public sealed class ExecutionProviderTests
         using var options = selector.CreateSessionOptions();
         if (selector.Choice.Kind == ExecutionProviderKind.Cuda)
         {
-            Assert.Contains(logger.Messages, m => m.Contains("CUDA", StringComparison.Ordinal));
+            Assert.Contains(logger.Lines.Select(l => l.Message), m => m.Contains("CUDA", StringComparison.Ordinal));
         }
         else
         {
             // No CUDA 13 / cuDNN 9 here: the fallback must be logged with ONNX Runtime's reason.
             Assert.StartsWith("CUDA unavailable", selector.Choice.Reason);
-            Assert.Contains(logger.Messages, m => m.StartsWith("Execution provider: CPU (auto)", StringComparison.Ordinal) && m.Length > 60);
+            Assert.Contains(logger.Lines.Select(l => l.Message), m => m.StartsWith("Execution provider: CPU (auto)", StringComparison.Ordinal) && m.Length > 60);
         }
     }
 
@@ -46,14 +47,5 @@ public sealed class ExecutionProviderTests
             Assert.Contains("Provider 'cuda' was required", ex.Message);
             Assert.Contains("cuDNN 9", ex.Message);
         }
-    }
-
-    private sealed class CapturingLogger : ILogger
-    {
-        public List<string> Messages { get; } = [];
-        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
-        public bool IsEnabled(LogLevel logLevel) => true;
-        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            Messages.Add(formatter(state, exception));
     }
 }

@@ -25,11 +25,21 @@ public sealed class OpenApiResponseValidator : DelegatingHandler
         await response.Content.LoadIntoBufferAsync(cancellationToken).ConfigureAwait(false);
         string body = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
         string? violation = contract.Violation(request.Method.Method, path, (int)response.StatusCode,
-            response.Content.Headers.ContentType?.MediaType, body);
+            response.Content.Headers.ContentType?.MediaType, body) ?? Leak((int)response.StatusCode, body);
         if (violation is null) return response;
         response.Dispose();
         throw new OpenApiContractException(violation);
     }
+
+    /// <summary>
+    /// Refusals never show internals: no .NET namespace or type name, no stack frame. (Successful task answers carry
+    /// model-written text, which may contain any word, so only refusals are held to this.)
+    /// </summary>
+    private static string? Leak(int status, string body) =>
+        status < 400 ? null
+        : body.Contains("System.", StringComparison.Ordinal) ? $"a {status} answer names a .NET type: {body}"
+        : body.Contains("   at ", StringComparison.Ordinal) ? $"a {status} answer carries a stack frame: {body}"
+        : null;
 
     private async Task<OpenApiContract> ContractAsync(Uri requestUri, CancellationToken cancellationToken)
     {

@@ -1,5 +1,6 @@
 using System.Net;
 using System.Text.Json.Nodes;
+using Florence2.Service.Tests.Hardening.Corpus;
 
 namespace Florence2.Service.Tests.Infrastructure;
 
@@ -19,6 +20,29 @@ public static class ProblemAssert
         Assert.True(body["trace_id"] is null, $"trace_id twice: {text}");
         if (field is not null) Assert.Equal(field, (string?)body["field"]);
         return body;
+    }
+
+    /// <summary>Checks an answer against a hostile case: the status, and for refusals an RFC 9457 body that leaks nothing.</summary>
+    public static async Task MatchesAsync(HostileCase hostile, HttpResponseMessage response)
+    {
+        int status = (int)response.StatusCode;
+        string body = await response.Content.ReadAsStringAsync();
+        Assert.True(hostile.Statuses.Contains(status), $"{hostile.Name}: expected {string.Join(" or ", hostile.Statuses)}, got {status}: {body}");
+        if (status == 200)
+        {
+            Assert.NotNull(JsonNode.Parse(body)?["task"]);
+            return;
+        }
+
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var problem = JsonNode.Parse(body)!.AsObject();
+        Assert.Equal(status, (int?)problem["status"]);
+        Assert.False(string.IsNullOrWhiteSpace((string?)problem["title"]), $"{hostile.Name}: no title");
+        Assert.False(string.IsNullOrWhiteSpace((string?)problem["traceId"]), $"{hostile.Name}: no traceId");
+        if (hostile.Field is not null) Assert.Equal(hostile.Field, (string?)problem["field"]);
+        // Problems must never leak internals: no stack frames, no exception type names.
+        Assert.DoesNotContain("   at ", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", body, StringComparison.Ordinal);
     }
 
     /// <summary>A Retry-After of at least one second, as 429 and 503 answers carry.</summary>

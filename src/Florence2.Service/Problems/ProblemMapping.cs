@@ -4,7 +4,7 @@ using Florence2.Inference;
 using Florence2.Serving;
 using Florence2.Service.Runtime;
 
-namespace Florence2.Service.Api.Problems;
+namespace Florence2.Service.Problems;
 
 /// <summary>
 /// The one translation of failures into what a client is told: status, title, detail, field and Retry-After. Every

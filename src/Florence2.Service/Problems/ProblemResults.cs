@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.AspNetCore.Http.HttpResults;
 
-namespace Florence2.Service.Api.Problems;
+namespace Florence2.Service.Problems;
 
 /// <summary>Builds RFC 9457 problem details with the trace id, the field at fault and Retry-After where it applies.</summary>
 public static class ProblemResults

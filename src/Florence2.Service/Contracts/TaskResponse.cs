@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using Florence2.Tasks;
 
-namespace Florence2.Service.Api.Contracts;
+namespace Florence2.Service.Contracts;
 
 /// <summary>The answer for one image.</summary>
 /// <param name="Task">The task token that ran, e.g. <c>&lt;OD&gt;</c>.</param>

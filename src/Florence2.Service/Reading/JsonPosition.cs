@@ -1,4 +1,4 @@
-namespace Florence2.Service.Api.Reading;
+namespace Florence2.Service.Reading;
 
 /// <summary>
 /// A place in a JSON body as people look for it: line and byte within the line, both counted from 1 (the parser

@@ -1,4 +1,4 @@
-namespace Florence2.Service.Api.Problems;
+namespace Florence2.Service.Problems;
 
 /// <summary>
 /// RFC 9457 problem details for everything: unhandled exceptions become a 500 without a stack trace, bare status

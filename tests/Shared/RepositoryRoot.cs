@@ -1,7 +1,7 @@
-namespace Florence2.Tests.Deploy;
+namespace Florence2.Tests;
 
-/// <summary>Locates files of the repository under test: the folder that holds Florence2Service.sln.</summary>
-internal static class RepositoryRoot
+/// <summary>Locates files of the repository under test: the folder that holds Florence2Service.sln (one finder for every test project).</summary>
+public static class RepositoryRoot
 {
     private static readonly Lazy<string> Root = new(Find);
 

@@ -1,4 +1,4 @@
-namespace Florence2.Service.Api.Contracts;
+namespace Florence2.Service.Contracts;
 
 /// <summary>Fields of a task request. As multipart/form-data: the <c>image</c> file part (repeat it for several images) plus these fields.</summary>
 public sealed class TaskRequestForm

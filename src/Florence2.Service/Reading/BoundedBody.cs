@@ -1,6 +1,6 @@
-using Florence2.Service.Api.Problems;
+using Florence2.Service.Problems;
 
-namespace Florence2.Service.Api.Reading;
+namespace Florence2.Service.Reading;
 
 /// <summary>Reads a stream into memory, refusing it with 413 as soon as it passes the limit.</summary>
 internal static class BoundedBody

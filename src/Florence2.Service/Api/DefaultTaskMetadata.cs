@@ -1,6 +1,6 @@
 using Florence2.Tasks;
 
-namespace Florence2.Service.OpenApi;
+namespace Florence2.Service.Api;
 
 /// <summary>
 /// Endpoint metadata naming the task a family endpoint runs when the request names none, so the document's examples

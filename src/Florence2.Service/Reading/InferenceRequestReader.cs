@@ -1,8 +1,8 @@
-using Florence2.Service.Api.Problems;
+using Florence2.Service.Problems;
 using Florence2.Service.Configuration;
 using Microsoft.Net.Http.Headers;
 
-namespace Florence2.Service.Api.Reading;
+namespace Florence2.Service.Reading;
 
 /// <summary>
 /// Reads a task request from <c>multipart/form-data</c> (image file parts + fields) or <c>application/json</c>

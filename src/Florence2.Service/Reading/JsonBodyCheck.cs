@@ -2,9 +2,9 @@ using System.Buffers;
 using System.Text;
 using System.Text.Json;
 using System.Text.Unicode;
-using Florence2.Service.Api.Problems;
+using Florence2.Service.Problems;
 
-namespace Florence2.Service.Api.Reading;
+namespace Florence2.Service.Reading;
 
 /// <summary>
 /// The first look at a JSON body, before any field is read: is it JSON, UTF-8 throughout, and at most

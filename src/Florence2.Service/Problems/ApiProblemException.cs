@@ -1,4 +1,4 @@
-namespace Florence2.Service.Api.Problems;
+namespace Florence2.Service.Problems;
 
 /// <summary>
 /// A request that can't be served, with the HTTP status and the words a client needs to fix it. Endpoints turn it

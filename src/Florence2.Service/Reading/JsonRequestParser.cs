@@ -1,9 +1,9 @@
 using System.Globalization;
 using System.Text.Json;
-using Florence2.Service.Api.Problems;
+using Florence2.Service.Problems;
 using Florence2.Service.Configuration;
 
-namespace Florence2.Service.Api.Reading;
+namespace Florence2.Service.Reading;
 
 /// <summary>
 /// Turns a JSON body into an <see cref="InferenceCall"/> with every refusal in the API's words: the body is checked

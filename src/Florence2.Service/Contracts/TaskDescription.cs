@@ -1,4 +1,4 @@
-namespace Florence2.Service.Api.Contracts;
+namespace Florence2.Service.Contracts;
 
 /// <summary>A task the service can run.</summary>
 /// <param name="Name">Friendly name, usable in the <c>task</c> field and in <c>/v1/tasks/{task}</c>.</param>

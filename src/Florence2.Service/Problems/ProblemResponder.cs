@@ -2,7 +2,7 @@ using Florence2.Service.Observability;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Serilog;
 
-namespace Florence2.Service.Api.Problems;
+namespace Florence2.Service.Problems;
 
 /// <summary>
 /// Answers a refused task request: maps the failure (<see cref="ProblemMapping"/>), counts it under its outcome in

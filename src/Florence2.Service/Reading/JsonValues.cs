@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 
-namespace Florence2.Service.Api.Reading;
+namespace Florence2.Service.Reading;
 
 /// <summary>JSON values as messages show them: what was sent, in JSON's terms, never a .NET type.</summary>
 internal static class JsonValues

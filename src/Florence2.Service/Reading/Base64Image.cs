@@ -1,6 +1,6 @@
-using Florence2.Service.Api.Problems;
+using Florence2.Service.Problems;
 
-namespace Florence2.Service.Api.Reading;
+namespace Florence2.Service.Reading;
 
 /// <summary>Decodes a base64 image from JSON, with or without a <c>data:…;base64,</c> prefix.</summary>
 internal static class Base64Image

@@ -1,9 +1,9 @@
 using System.Globalization;
-using Florence2.Service.Api.Problems;
+using Florence2.Service.Problems;
 using Florence2.Service.Configuration;
 using Microsoft.AspNetCore.Http.Features;
 
-namespace Florence2.Service.Api.Reading;
+namespace Florence2.Service.Reading;
 
 /// <summary>
 /// Reads a multipart/form-data task request: <c>image</c> (or <c>images</c>) file parts plus plain fields. Names are

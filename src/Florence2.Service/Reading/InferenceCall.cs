@@ -1,4 +1,4 @@
-namespace Florence2.Service.Api.Reading;
+namespace Florence2.Service.Reading;
 
 /// <summary>What a client sent, read from multipart or JSON but not yet validated.</summary>
 internal sealed record InferenceCall(

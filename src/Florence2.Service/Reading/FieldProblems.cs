@@ -1,6 +1,6 @@
-using Florence2.Service.Api.Problems;
+using Florence2.Service.Problems;
 
-namespace Florence2.Service.Api.Reading;
+namespace Florence2.Service.Reading;
 
 /// <summary>
 /// The 400s for request fields, worded once for both body formats: "'num_beams' must be an integer; got …", where
