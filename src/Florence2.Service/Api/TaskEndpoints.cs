@@ -12,9 +12,6 @@ namespace Florence2.Service.Api;
 /// </summary>
 public static class TaskEndpoints
 {
-    /// <summary>Header with which a client shortens the queue deadline for its request.</summary>
-    public const string TimeoutHeader = TaskRequestHandler.TimeoutHeader;
-
     public static IEndpointRouteBuilder MapDetectApi(this IEndpointRouteBuilder app) =>
         app.MapFamily(TaskFamily.Detect, "Detect objects, regions and phrases");
 

@@ -49,17 +49,6 @@ public static class OpenApiRegistration
         Extensions = new Dictionary<string, IOpenApiExtension> { ["additionalProperties"] = new JsonNodeExtension(true) },
     };
 
-    /// <summary>
-    /// Swagger UI sends every optional multipart field left empty as an empty part ("Send empty value" starts ticked),
-    /// and the service reads an empty <c>region</c> as a region, which a task without one refuses. Leaving empty
-    /// fields out sends what the user meant: "not given". (Written as a <c>function</c>: Swashbuckle's page rebuilds it
-    /// from the text between the parentheses and the braces.)
-    /// </summary>
-    private const string LeaveOutEmptyFormFields =
-        "function (request) { if (request.body instanceof FormData) " +
-        "for (const [name, value] of Array.from(request.body.entries())) if (value === '') request.body.delete(name); " +
-        "return request; }";
-
     public static WebApplication UseFlorence2OpenApi(this WebApplication app)
     {
         app.UseSwagger();
@@ -68,7 +57,6 @@ public static class OpenApiRegistration
             options.SwaggerEndpoint("/swagger/v1/swagger.json", "Florence2Service v1");
             options.RoutePrefix = "swagger";
             options.DocumentTitle = "Florence2Service";
-            options.UseRequestInterceptor(LeaveOutEmptyFormFields);
         });
         return app;
     }

@@ -40,7 +40,7 @@ internal sealed class TaskResponseOperationFilter : IOperationFilter
         operation.Parameters ??= [];
         operation.Parameters.Add(new OpenApiParameter
         {
-            Name = TaskEndpoints.TimeoutHeader,
+            Name = TaskRequestHandler.TimeoutHeader,
             In = ParameterLocation.Header,
             Required = false,
             Description = "Queue deadline for this request in milliseconds, a positive integer (anything else is 400): a request " +

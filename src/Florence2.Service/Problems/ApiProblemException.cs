@@ -17,6 +17,7 @@ public sealed class ApiProblemException(int status, string title, string detail,
     /// <summary>For 429/503: when to try again.</summary>
     public TimeSpan? RetryAfter { get; } = retryAfter;
 
-    public static ApiProblemException Validation(string field, string detail) =>
+    /// <summary>A 400; <paramref name="field"/> is null when the request as a whole is at fault (e.g. not JSON).</summary>
+    public static ApiProblemException Validation(string? field, string detail) =>
         new(StatusCodes.Status400BadRequest, "Invalid request", detail, field);
 }

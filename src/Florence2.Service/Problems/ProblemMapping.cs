@@ -1,6 +1,5 @@
 using Florence2.Batching;
 using Florence2.Imaging;
-using Florence2.Inference;
 using Florence2.Serving;
 using Florence2.Service.Runtime;
 
@@ -24,7 +23,6 @@ public static class ProblemMapping
             "This instance is shutting down and takes no new work; retry on another instance.", retryAfter: stopped.RetryAfter),
         QueueTimeoutException timedOut => new ApiProblemException(StatusCodes.Status504GatewayTimeout, "Queue deadline passed",
             $"The request waited {timedOut.Timeout.TotalMilliseconds:F0} ms in the queue without reaching the model.", retryAfter: TimeSpan.FromSeconds(1)),
-        PromptTooLongException tooLong => ApiProblemException.Validation(RequestFields.Text, tooLong.Message),
         OperationCanceledException => new ApiProblemException(StatusCodes.Status503ServiceUnavailable, "Cancelled",
             "The request was cancelled before it finished (the instance is shutting down); retry.", retryAfter: TimeSpan.FromSeconds(1)),
         // Kestrel's own limits (e.g. MaxRequestBodySize → 413) surface while the body is read.

@@ -15,8 +15,7 @@ internal static class FieldProblems
     /// A problem with the body as a whole (not JSON, not UTF-8, nested too deep, not an object): there is no field to
     /// name, so the problem carries none rather than a made-up <c>body</c> or the place a parser stopped.
     /// </summary>
-    public static ApiProblemException Body(string detail) =>
-        new(StatusCodes.Status400BadRequest, ApiProblemException.Validation("body", detail).Title, detail);
+    public static ApiProblemException Body(string detail) => ApiProblemException.Validation(field: null, detail);
 
     /// <summary>"'text' <paramref name="what"/>.", e.g. "is not valid UTF-8 (line 1, byte 9)".</summary>
     public static ApiProblemException Invalid(string field, string what) => ApiProblemException.Validation(field, $"'{field}' {what}.");
