@@ -48,6 +48,20 @@ internal sealed class CommandArguments
 
     public int Int(string name, int fallback) => OptionalInt(name) ?? fallback;
 
+    /// <summary>A number option (invariant culture, e.g. 0.5); null when absent.</summary>
+    public double? OptionalDouble(string name) =>
+        Option(name) is { } text
+            ? double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value)
+                ? value
+                : throw new CommandLineException($"--{name} must be a number; got '{text}'")
+            : null;
+
+    /// <summary>A true/false option; <paramref name="fallback"/> when absent.</summary>
+    public bool Bool(string name, bool fallback) =>
+        Option(name) is { } text
+            ? bool.TryParse(text, out bool value) ? value : throw new CommandLineException($"--{name} must be true or false; got '{text}'")
+            : fallback;
+
     /// <summary>An option naming one of an enum's values (case-insensitive); the message lists them when it doesn't.</summary>
     public TEnum Choice<TEnum>(string name, TEnum fallback) where TEnum : struct, Enum =>
         Option(name) is not { } text ? fallback

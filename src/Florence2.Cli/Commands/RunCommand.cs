@@ -15,17 +15,24 @@ namespace Florence2.Cli.Commands;
 internal static class RunCommand
 {
     public static CliCommand Command { get; } = new("run", """
-          florence2 run --model DIR --image FILE [--task od] [--text T] [--region x1,y1,x2,y2] [--beams 3] [--max-new-tokens 1024] [--provider auto|cpu|cuda] [--dtype fp32]
-              Runs one image through one task and prints the typed result, the HF dictionary and the raw output as JSON.
+          florence2 run --model DIR --image FILE [--task od] [--text T] [--region x1,y1,x2,y2] [--beams 3] [--max-new-tokens 1024] [--min-score 0.5] [--logprobs true] [--provider auto|cpu|cuda] [--dtype fp32]
+              Runs one image through one task and prints the typed result (with a score per box, quad or polygon and
+              the sequence score), the HF dictionary and the raw output as JSON.
               --beams and --max-new-tokens default to the model's generation config and the service's limit (1-8, 1-1024).
-        """, ["model", "image", "task", "text", "region", "beams", "max-new-tokens", "provider", "dtype"], RunAsync);
+              --min-score (0-1) leaves less confident instances out of the result; --logprobs true lists every token's log-probability.
+        """, ["model", "image", "task", "text", "region", "beams", "max-new-tokens", "min-score", "logprobs", "provider", "dtype"], RunAsync);
 
     private static readonly JsonSerializerOptions Json = AnswerJson.Apply(new JsonSerializerOptions { WriteIndented = true });
 
     private static async Task<int> RunAsync(CommandArguments args)
     {
         var task = TaskRequestValidator.ResolveTask(args.Option("task"), family: null, TaskCatalog.ObjectDetection);
-        var request = new TaskRequest(task, args.Option("text"), args.Option("region"), args.OptionalInt("beams"), args.OptionalInt("max-new-tokens"));
+        var request = new TaskRequest(task, args.Option("text"), args.Option("region"), args.OptionalInt("beams"), args.OptionalInt("max-new-tokens"))
+        {
+            MinScore = args.OptionalDouble("min-score"),
+            Logprobs = args.Bool("logprobs", fallback: false),
+        };
+        TaskRequestValidator.CheckMinScore(request.MinScore);
         var limits = new RequestLimits();
         // Every option is checked before anything is read or loaded, so a wrong command line is always exit 2.
         var settings = new ModelLoadSettings
@@ -40,18 +47,22 @@ internal static class RunCommand
 
         var input = model.Prepare(image, request, limits);
         var answer = await model.EnqueueAsync(input, timeout: null, CancellationToken.None).ConfigureAwait(false);
-        var parsed = Florence2Model.Parse(input, answer.Result.Text, new PostProcessingOptions());
+        var parsed = Florence2Model.Parse(input, answer.Result, new PostProcessingOptions());
+        var result = request.MinScore is { } minScore ? ScoreFilter.AtLeast(parsed.Result, minScore) : parsed.Result;
         var json = new JsonObject
         {
             ["task"] = task.Token,
             ["prompt"] = input.Request.Prompt,
             ["image"] = new JsonObject { ["width"] = input.Width, ["height"] = input.Height },
-            ["result"] = JsonSerializer.SerializeToNode(parsed.Result, Json),
+            ["result"] = JsonSerializer.SerializeToNode(result, Json),
+            ["sequence_score"] = answer.Result.SequenceScore,
             ["hf"] = parsed.ToHfDictionary(),
             ["raw"] = answer.Result.Text,
             ["timings"] = JsonSerializer.SerializeToNode(answer.Result.Timings, Json),
             ["model"] = new JsonObject { ["id"] = model.Id, ["dtype"] = model.Dtype, ["provider"] = model.Provider },
         };
+        if (request.Logprobs)
+            json["tokens"] = JsonSerializer.SerializeToNode(answer.Result.Tokens, Json);
         Console.WriteLine(json.ToJsonString(Json));
         return 0;
     }

@@ -9,6 +9,9 @@ public sealed class BeamHypotheses
     // Insertion order matters: HF evicts the lowest (score, index) and finalize picks the last of the highest scores.
     private readonly List<(double Score, int[] Tokens)> _beams;
 
+    // Beside each kept hypothesis, in the same order: its transition log-probabilities (empty when none were given).
+    private readonly List<float[]> _logProbs;
+
     /// <summary>Creates an empty list.</summary>
     /// <param name="capacity">Number of hypotheses kept (HF <c>num_beams</c>).</param>
     /// <param name="lengthPenalty">Exponent on the generated length that divides a hypothesis' summed log-probability.</param>
@@ -20,6 +23,7 @@ public sealed class BeamHypotheses
         LengthPenalty = lengthPenalty;
         EarlyStopping = earlyStopping;
         _beams = new List<(double, int[])>(capacity + 1);
+        _logProbs = new List<float[]>(capacity + 1);
     }
 
     /// <summary>Number of hypotheses kept.</summary>
@@ -45,18 +49,24 @@ public sealed class BeamHypotheses
     /// keeps it if the list is not full or it beats <see cref="WorstScore"/>; on overflow the lowest score (earliest on
     /// ties) is evicted. <paramref name="tokens"/> is stored as given (the caller hands over a private copy).
     /// </summary>
-    public void Add(int[] tokens, double sumLogProbs, int generatedLength)
+    /// <param name="tokens">The hypothesis' ids, without the EOS that finished it.</param>
+    /// <param name="sumLogProbs">Its beam score: the summed processed log-probabilities.</param>
+    /// <param name="generatedLength">HF <c>generated_len</c>.</param>
+    /// <param name="logProbs">Its transition log-probabilities (the finishing EOS's included), kept for <see cref="BestLogProbs"/>.</param>
+    public void Add(int[] tokens, double sumLogProbs, int generatedLength, float[]? logProbs = null)
     {
         ArgumentNullException.ThrowIfNull(tokens);
         double score = sumLogProbs / Math.Pow(generatedLength, LengthPenalty);
         if (_beams.Count < Capacity || score > WorstScore)
         {
             _beams.Add((score, tokens));
+            _logProbs.Add(logProbs ?? []);
             if (_beams.Count > Capacity)
             {
                 // Python: sorted((s, idx))[0] is removed and the next one's score becomes worst_score.
                 int worst = IndexOfLowest();
                 _beams.RemoveAt(worst);
+                _logProbs.RemoveAt(worst);
                 WorstScore = _beams[IndexOfLowest()].Score;
             }
             else
@@ -87,7 +97,13 @@ public sealed class BeamHypotheses
     /// <c>sorted</c> followed by <c>pop()</c>).
     /// </summary>
     /// <exception cref="InvalidOperationException">The list is empty.</exception>
-    public (double Score, int[] Tokens) Best()
+    public (double Score, int[] Tokens) Best() => _beams[IndexOfBest()];
+
+    /// <summary>The transition log-probabilities of <see cref="Best"/>'s hypothesis, as given to <see cref="Add"/>.</summary>
+    /// <exception cref="InvalidOperationException">The list is empty.</exception>
+    public float[] BestLogProbs() => _logProbs[IndexOfBest()];
+
+    private int IndexOfBest()
     {
         if (_beams.Count == 0)
             throw new InvalidOperationException("No hypotheses.");
@@ -95,7 +111,7 @@ public sealed class BeamHypotheses
         for (int i = 1; i < _beams.Count; i++)
             if (_beams[i].Score >= _beams[best].Score)
                 best = i;
-        return _beams[best];
+        return best;
     }
 
     // Lowest score, earliest index on ties (Python tuple order (score, idx)).

@@ -33,9 +33,11 @@ public sealed class BeamSearch : ISequenceSearch
     private readonly float[] _nextScores;
     private readonly int[] _nextBeams;
     private readonly int[] _nextTokens;
+    private readonly float[] _nextLogProbs;
     private float[] _row = [];
     private bool _hypothesesDone;
     private int[]? _result;
+    private float[] _resultLogProbs = [];
 
     /// <summary>Creates a search whose K beams all start at <see cref="SpecialTokenIds.DecoderStart"/>.</summary>
     /// <param name="settings">Decoding settings; <see cref="GenerationSettings.NumBeams"/> is K.</param>
@@ -57,6 +59,7 @@ public sealed class BeamSearch : ISequenceSearch
         _nextScores = new float[_beamCount];
         _nextBeams = new int[_beamCount];
         _nextTokens = new int[_beamCount];
+        _nextLogProbs = new float[_beamCount];
         RowCount = 1;
     }
 
@@ -77,6 +80,18 @@ public sealed class BeamSearch : ISequenceSearch
 
     /// <inheritdoc />
     public IReadOnlyList<int> Result => _result ?? throw new InvalidOperationException("The search is not done yet.");
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// The processed log-probability (log-softmax, then the logits processors) each token of the returned hypothesis had
+    /// at the step that chose it, on the beam it was chosen from — HF <c>compute_transition_scores(sequences, scores,
+    /// beam_indices)</c>. Their sum divided by the generated length to the length penalty is <see cref="SequenceScore"/>.
+    /// </remarks>
+    public IReadOnlyList<float> TokenLogProbs => IsDone ? _resultLogProbs : throw new InvalidOperationException("The search is not done yet.");
+
+    /// <inheritdoc />
+    /// <remarks>HF <c>sequences_scores</c>: the returned hypothesis' score, summed log-probabilities / generated_len^lp (§16.4).</remarks>
+    public double SequenceScore { get; private set; }
 
     /// <inheritdoc />
     public void WriteNextInputTokens(Span<long> destination)
@@ -105,7 +120,7 @@ public sealed class BeamSearch : ISequenceSearch
         _hypothesesDone = _hypothesesDone
             || _hypotheses.IsDone(_candidates.Score(0), curLen + 1, DecoderPromptLength);
 
-        _histories.Advance(_nextBeams, _nextTokens);
+        _histories.Advance(_nextBeams, _nextTokens, _nextLogProbs);
         _nextScores.CopyTo(_beamScores, 0);
 
         if (_hypothesesDone || _histories.Length >= _maxLength)
@@ -155,13 +170,15 @@ public sealed class BeamSearch : ISequenceSearch
                     continue;
                 // HF: generated_len = cur_len − decoder_prompt_len with cur_len = input length + 1, i.e. the stored
                 // ids (without the EOS) minus the start token, plus the EOS.
-                _hypotheses.Add(_histories.ToArray(beam), score, curLen + 1 - DecoderPromptLength);
+                _hypotheses.Add(_histories.ToArray(beam), score, curLen + 1 - DecoderPromptLength,
+                    _histories.LogProbsWith(beam, _candidates.RowValue(rank)));
             }
             else
             {
                 _nextScores[filled] = score;
                 _nextBeams[filled] = beam;
                 _nextTokens[filled] = token;
+                _nextLogProbs[filled] = _candidates.RowValue(rank);
                 filled++;
             }
         }
@@ -176,15 +193,22 @@ public sealed class BeamSearch : ISequenceSearch
         {
             int generatedLength = _histories.Length - DecoderPromptLength;
             for (int beam = 0; beam < _beamCount; beam++)
-                _hypotheses.Add(_histories.ToArray(beam), _beamScores[beam], generatedLength);
+                _hypotheses.Add(_histories.ToArray(beam), _beamScores[beam], generatedLength, _histories.LogProbs(beam));
         }
 
-        int[] best = _hypotheses.Best().Tokens;
+        (double score, int[] best) = _hypotheses.Best();
+        float[] logProbs = _hypotheses.BestLogProbs();
         if (best.Length < _maxLength)
         {
             Array.Resize(ref best, best.Length + 1);
             best[^1] = _eos;
         }
+        // One value per generated token. An EOS appended here without having been chosen (HF pads it with beam index
+        // −1) gets HF's masked value, 0.
+        if (logProbs.Length < best.Length - 1)
+            Array.Resize(ref logProbs, best.Length - 1);
+        SequenceScore = score;
+        _resultLogProbs = logProbs;
         _result = best;
     }
 }

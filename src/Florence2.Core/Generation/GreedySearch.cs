@@ -9,6 +9,7 @@ namespace Florence2.Generation;
 public sealed class GreedySearch : ISequenceSearch
 {
     private readonly List<int> _history;
+    private readonly List<float> _logProbs;
     private readonly ILogitsProcessor _processors;
     private readonly int _maxLength;
     private readonly int _eos;
@@ -27,6 +28,7 @@ public sealed class GreedySearch : ISequenceSearch
         _eos = ids.Eos;
         _ignoreEos = settings.IgnoreEos;
         _history = new List<int>(Math.Min(maxLength, 1024)) { ids.DecoderStart };
+        _logProbs = new List<float>(Math.Min(maxLength, 1024));
     }
 
     /// <inheritdoc />
@@ -41,6 +43,18 @@ public sealed class GreedySearch : ISequenceSearch
     /// <inheritdoc />
     public IReadOnlyList<int> Result =>
         IsDone ? _history : throw new InvalidOperationException("The search is not done yet.");
+
+    /// <inheritdoc />
+    /// <remarks>
+    /// HF <c>compute_transition_scores(..., normalize_logits=True)</c> on greedy output: the log-softmax of the
+    /// processed logits at the chosen token, i.e. renormalised over what the processors left (a forced token gets 0).
+    /// </remarks>
+    public IReadOnlyList<float> TokenLogProbs =>
+        IsDone ? _logProbs : throw new InvalidOperationException("The search is not done yet.");
+
+    /// <inheritdoc />
+    /// <remarks>Ours, not HF's (greedy search has no sequence score upstream): the mean of <see cref="TokenLogProbs"/>.</remarks>
+    public double SequenceScore { get; private set; }
 
     /// <inheritdoc />
     public void WriteNextInputTokens(Span<long> destination)
@@ -63,12 +77,25 @@ public sealed class GreedySearch : ISequenceSearch
         _processors.Process(CollectionsMarshal.AsSpan(_history), _scores);
         int token = ArgMax(_scores);
         _history.Add(token);
+        // The chosen token is the row maximum, so its log-probability needs only the sum of exponentials.
+        _logProbs.Add(LogSoftmax.LogProbOfMaximum(_scores, _scores[token]));
 
         IsDone = (!_ignoreEos && token == _eos) || _history.Count >= _maxLength;
         if (IsDone)
+        {
+            SequenceScore = Mean(_logProbs);
             return 0;
+        }
         parents[0] = 0;
         return 1;
+    }
+
+    private static double Mean(List<float> values)
+    {
+        double sum = 0;
+        foreach (float value in values)
+            sum += value;
+        return values.Count == 0 ? 0 : sum / values.Count;
     }
 
     // First maximum wins, matching torch.argmax on ties.

@@ -35,4 +35,16 @@ public interface ISequenceSearch
     /// <c>generate</c> returns them. Valid once <see cref="IsDone"/>.
     /// </summary>
     IReadOnlyList<int> Result { get; }
+
+    /// <summary>
+    /// The transition log-probability of every generated token of <see cref="Result"/> (all but the start token, the
+    /// final EOS included), as spec §16.1 defines it for the strategy. Valid once <see cref="IsDone"/>.
+    /// </summary>
+    IReadOnlyList<float> TokenLogProbs { get; }
+
+    /// <summary>
+    /// One number for the whole sequence: HF's <c>sequences_scores</c> for beam search; the mean of
+    /// <see cref="TokenLogProbs"/> for greedy search (HF has none). Valid once <see cref="IsDone"/>.
+    /// </summary>
+    double SequenceScore { get; }
 }

@@ -12,12 +12,14 @@ namespace Florence2.Generation;
 internal sealed class TopCandidates
 {
     private readonly float[] _scores;
+    private readonly float[] _rowValues;
     private readonly int[] _indices;
 
     public TopCandidates(int capacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
         _scores = new float[capacity];
+        _rowValues = new float[capacity];
         _indices = new int[capacity];
     }
 
@@ -28,6 +30,12 @@ internal sealed class TopCandidates
     public float Score(int rank) => _scores[rank];
 
     public int Index(int rank) => _indices[rank];
+
+    /// <summary>
+    /// The row value the candidate was offered with, before the addend: in beam search the processed log-probability
+    /// of the token alone, which is its transition score (spec §16.1). Kept here so no row has to be stored or recomputed.
+    /// </summary>
+    public float RowValue(int rank) => _rowValues[rank];
 
     public void Clear() => Count = 0;
 
@@ -41,11 +49,11 @@ internal sealed class TopCandidates
             // Strict comparison: an equal score arriving later (higher index) never displaces an earlier one.
             if (Count == capacity && !(score > _scores[capacity - 1]))
                 continue;
-            Insert(score, baseIndex + t);
+            Insert(score, row[t], baseIndex + t);
         }
     }
 
-    private void Insert(float score, int index)
+    private void Insert(float score, float rowValue, int index)
     {
         int capacity = _scores.Length;
         int position = Count < capacity ? Count : capacity - 1;
@@ -53,10 +61,12 @@ internal sealed class TopCandidates
         while (position > 0 && _scores[position - 1] < score)
         {
             _scores[position] = _scores[position - 1];
+            _rowValues[position] = _rowValues[position - 1];
             _indices[position] = _indices[position - 1];
             position--;
         }
         _scores[position] = score;
+        _rowValues[position] = rowValue;
         _indices[position] = index;
         if (Count < capacity)
             Count++;

@@ -1,3 +1,5 @@
+using Florence2.Generation;
+
 namespace Florence2.Inference;
 
 /// <summary>How long each stage of a batch took; every request of a batch shares its vision and encoder passes.</summary>
@@ -19,6 +21,18 @@ public sealed record EngineResult(IReadOnlyList<int> TokenIds, string Text, Stag
 {
     /// <summary>Tokens generated after the decoder start token.</summary>
     public int GeneratedTokens => Math.Max(0, TokenIds.Count - 1);
+
+    /// <summary>
+    /// <see cref="TokenIds"/> after the decoder start token, each with its text and transition log-probability (spec §16.1);
+    /// what confidence scores are computed from. Empty when the result did not come from the engine's search.
+    /// </summary>
+    public IReadOnlyList<GeneratedToken> Tokens { get; init; } = [];
+
+    /// <summary>
+    /// HF <c>sequences_scores</c> for beam search, the mean token log-probability for greedy search
+    /// (<see cref="ISequenceSearch.SequenceScore"/>); null when the result did not come from the engine's search.
+    /// </summary>
+    public double? SequenceScore { get; init; }
 }
 
 public enum EngineOutcomeStatus

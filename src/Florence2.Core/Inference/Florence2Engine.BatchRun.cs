@@ -257,10 +257,29 @@ public sealed partial class Florence2Engine
 
         private EngineOutcome Complete(LiveRequest request, int steps, double decoderMs)
         {
-            var ids = request.Search.Result;
+            var search = request.Search;
+            var ids = search.Result;
             string text = engine._tokenizer.Decode(ids);
             var timings = new StageTimings(_admitted, _visionMs, _encoderMs, decoderMs, steps);
-            return new EngineOutcome(EngineOutcomeStatus.Completed, new EngineResult(ids, text, timings));
+            var result = new EngineResult(ids, text, timings)
+            {
+                Tokens = GeneratedTokens(ids, search.TokenLogProbs),
+                SequenceScore = GeneratedToken.Finite(search.SequenceScore),
+            };
+            return new EngineOutcome(EngineOutcomeStatus.Completed, result);
+        }
+
+        /// <summary>The ids after the decoder start token with their texts and log-probabilities (one per generated token).</summary>
+        private GeneratedToken[] GeneratedTokens(IReadOnlyList<int> ids, IReadOnlyList<float> logProbs)
+        {
+            var tokens = new GeneratedToken[Math.Max(0, ids.Count - 1)];
+            for (int i = 0; i < tokens.Length; i++)
+            {
+                int id = ids[i + 1];
+                float logProb = i < logProbs.Count ? logProbs[i] : 0f;
+                tokens[i] = new GeneratedToken(id, engine._tokenizer.DecodeToken(id), GeneratedToken.Finite(logProb));
+            }
+            return tokens;
         }
 
         private void Finish(int index, EngineOutcome outcome)

@@ -88,6 +88,7 @@ public sealed class Florence2Model : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(request);
         TaskRequestValidator.CheckText(request.Text, limits);
+        TaskRequestValidator.CheckMinScore(request.MinScore);
         var settings = TaskRequestValidator.Settings(request, _folder.Config.GenerationDefaults, limits);
         using var decoded = _decoder.Decode(image);
         var pixels = _images.Prepare(decoded);
@@ -118,6 +119,17 @@ public sealed class Florence2Model : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(input);
         return Florence2PostProcessor.Parse(input.Task, generatedText, input.Width, input.Height, options);
+    }
+
+    /// <summary>
+    /// The typed result, with a score on every instance (spec §16) computed from the tokens the model generated, and the
+    /// HF dictionary (which never carries scores, like the reference's <c>text=</c> call).
+    /// </summary>
+    public static ParsedGeneration Parse(PreparedInput input, EngineResult result, PostProcessingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(input);
+        ArgumentNullException.ThrowIfNull(result);
+        return Florence2PostProcessor.Parse(input.Task, result.Text, input.Width, input.Height, options, result.Tokens);
     }
 
     /// <summary>Stops taking work and waits for queued and running requests (until <paramref name="cancellationToken"/>).</summary>

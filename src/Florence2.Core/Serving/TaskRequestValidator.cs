@@ -34,6 +34,14 @@ public static class TaskRequestValidator
         return defaults with { NumBeams = beams, MaxNewTokens = budget };
     }
 
+    /// <summary>Refuses a <c>min_score</c> outside 0–1 (a score is a probability); null is "keep every instance".</summary>
+    public static void CheckMinScore(double? minScore)
+    {
+        if (minScore is { } value && !(value >= 0 && value <= 1))
+            throw new InvalidRequestException(RequestFields.MinScore,
+                $"'min_score' must be between 0 and 1; got {value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}.");
+    }
+
     /// <summary>Refuses text the model can't use: blank, too long, control characters, invalid UTF-16 or UTF-8.</summary>
     public static void CheckText(string? text, RequestLimits limits)
     {

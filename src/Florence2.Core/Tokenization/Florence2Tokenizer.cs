@@ -83,6 +83,12 @@ public sealed class Florence2Tokenizer
     /// </summary>
     public string Decode(IEnumerable<int> ids) => TokenizationCleanup.Apply(_detokenizer.Decode(ids));
 
+    /// <summary>
+    /// One token's text as the reference's <c>decode_with_spans</c> writes it: a special token literally, any other token
+    /// decoded on its own (a piece of a multi-byte character becomes U+FFFD) and without clean-up; an unknown id is "".
+    /// </summary>
+    public string DecodeToken(int id) => _detokenizer.Decode([id]);
+
     private static string RequireFile(string directory, string name)
     {
         string path = Path.Combine(directory, name);

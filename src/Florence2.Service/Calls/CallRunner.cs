@@ -28,7 +28,11 @@ public sealed class CallRunner(ModelRuntime runtime, IOptions<LimitsOptions> lim
         // An empty region is no region, as an empty text or number field is "not given": forms (Swagger UI's among
         // them) send every field, filled or not.
         string? region = string.IsNullOrWhiteSpace(call.Region) ? null : call.Region;
-        var request = new TaskRequest(task, call.Text, region, call.NumBeams, call.MaxNewTokens);
+        var request = new TaskRequest(task, call.Text, region, call.NumBeams, call.MaxNewTokens)
+        {
+            MinScore = call.MinScore,
+            Logprobs = call.Logprobs ?? false,
+        };
         var requestLimits = limits.Value.ForRequests();
         var prepared = new List<PreparedInput>(call.Images.Count);
         foreach (var upload in call.Images)
@@ -50,11 +54,16 @@ public sealed class CallRunner(ModelRuntime runtime, IOptions<LimitsOptions> lim
         for (int i = 0; i < results.Length; i++)
         {
             var (input, batched) = (prepared[i], results[i]);
-            var parsed = Florence2Model.Parse(input, batched.Result.Text, options);
+            var parsed = Florence2Model.Parse(input, batched.Result, options);
+            var result = request.MinScore is { } minScore ? ScoreFilter.AtLeast(parsed.Result, minScore) : parsed.Result;
             var timings = new TimingsInfo(Math.Round(batched.QueueMs, 2), Math.Round(batched.Result.Timings.TotalMs, 2),
                 Math.Round(totalMs, 2), batched.BatchSize, batched.Result.GeneratedTokens);
-            responses[i] = new TaskResponse(task.Token, new ImageInfo(input.Width, input.Height), parsed.Result, parsed.ToHfDictionary(),
-                batched.Result.Text, timings, modelInfo);
+            responses[i] = new TaskResponse(task.Token, new ImageInfo(input.Width, input.Height), result, parsed.ToHfDictionary(),
+                batched.Result.Text, timings, modelInfo)
+            {
+                SequenceScore = batched.Result.SequenceScore,
+                Tokens = request.Logprobs ? batched.Result.Tokens : null,
+            };
         }
         Activity.Current?.SetTag("florence2.batch_size", results.Max(r => r.BatchSize));
         Activity.Current?.SetTag("florence2.queue_ms", results.Max(r => r.QueueMs));

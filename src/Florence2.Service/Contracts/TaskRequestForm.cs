@@ -20,6 +20,12 @@ public sealed class TaskRequestForm
 
     /// <summary>Token budget, 1–1024. Default 1024.</summary>
     public int? MaxNewTokens { get; init; }
+
+    /// <summary>Confidence threshold, 0–1: detections, OCR lines and segments whose <c>score</c> is below it are left out of <c>result</c> (<c>hf</c> and <c>raw</c> stay complete). Default: keep all.</summary>
+    public double? MinScore { get; init; }
+
+    /// <summary>true: the answer also lists every generated token with its text and log-probability (<c>tokens</c>). Default false.</summary>
+    public bool? Logprobs { get; init; }
 }
 
 /// <summary>A task request as application/json: the image(s) base64-encoded, the other fields as in the form.</summary>
@@ -45,4 +51,10 @@ public sealed class TaskRequestJson
 
     /// <summary>Token budget, 1–1024.</summary>
     public int? MaxNewTokens { get; init; }
+
+    /// <summary>Confidence threshold, 0–1: instances whose <c>score</c> is below it are left out of <c>result</c> (not of <c>hf</c> or <c>raw</c>).</summary>
+    public double? MinScore { get; init; }
+
+    /// <summary>true: the answer also lists every generated token with its text and log-probability (<c>tokens</c>).</summary>
+    public bool? Logprobs { get; init; }
 }

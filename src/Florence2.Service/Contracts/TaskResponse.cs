@@ -18,7 +18,18 @@ public sealed record TaskResponse(
     JsonObject Hf,
     string Raw,
     TimingsInfo Timings,
-    ModelInfo Model);
+    ModelInfo Model)
+{
+    /// <summary>
+    /// Confidence of the whole output: Hugging Face's <c>sequences_scores</c> for beam search (summed token
+    /// log-probabilities / generated length ^ length_penalty); for greedy search (num_beams 1) the mean token
+    /// log-probability. A log-probability: 0 is certain, more negative is less confident.
+    /// </summary>
+    public double? SequenceScore { get; init; }
+
+    /// <summary>With <c>logprobs: true</c>: every generated token (the decoder start token excluded, the final <c>&lt;/s&gt;</c> included) with its text and log-probability.</summary>
+    public IReadOnlyList<Florence2.Generation.GeneratedToken>? Tokens { get; init; }
+}
 
 /// <summary>Answers for several images, in the order they were sent.</summary>
 public sealed record MultiTaskResponse(IReadOnlyList<TaskResponse> Results);

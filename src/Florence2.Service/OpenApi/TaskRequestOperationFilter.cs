@@ -81,6 +81,14 @@ internal sealed class TaskRequestOperationFilter(IOptions<LimitsOptions> limits)
                 case "max_new_tokens":
                     Bound(copy, _limits.MaxNewTokens, _limits.MaxNewTokens);
                     break;
+                case "min_score":
+                    copy.Minimum = "0";
+                    copy.Maximum = "1";
+                    copy.Examples = [0];
+                    break;
+                case "logprobs":
+                    copy.Examples = [false];
+                    break;
             }
             form.Properties[name] = copy;
         }

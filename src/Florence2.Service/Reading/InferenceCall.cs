@@ -7,7 +7,14 @@ internal sealed record InferenceCall(
     string? Region,
     int? NumBeams,
     int? MaxNewTokens,
-    IReadOnlyList<ImageUpload> Images);
+    IReadOnlyList<ImageUpload> Images)
+{
+    /// <summary><c>min_score</c> as sent (range checked by the model's validator).</summary>
+    public double? MinScore { get; init; }
+
+    /// <summary><c>logprobs</c>; null when not sent.</summary>
+    public bool? Logprobs { get; init; }
+}
 
 /// <summary>One uploaded image: its bytes and what the client said it was.</summary>
 internal sealed record ImageUpload(ReadOnlyMemory<byte> Bytes, string? DeclaredContentType, string Name);

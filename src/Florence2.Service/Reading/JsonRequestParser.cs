@@ -37,7 +37,34 @@ internal static class JsonRequestParser
         var images = encoded.Select(e => new ImageUpload(Base64Image.Decode(e.Value, e.Field, limits.MaxImageBytes), null, e.Field)).ToList();
         return new InferenceCall(
             StringField(fields, KnownFields.Task, "a string"), StringField(fields, KnownFields.Text, "a string"), RegionField(fields),
-            IntField(fields, KnownFields.NumBeams), IntField(fields, KnownFields.MaxNewTokens), images);
+            IntField(fields, KnownFields.NumBeams), IntField(fields, KnownFields.MaxNewTokens), images)
+        {
+            MinScore = NumberField(fields, KnownFields.MinScore),
+            Logprobs = BoolField(fields, KnownFields.Logprobs),
+        };
+    }
+
+    private static double? NumberField(Dictionary<string, JsonElement> fields, string name)
+    {
+        if (!fields.TryGetValue(name, out var value)) return null;
+        // Past double's range the parser yields infinity, which the range check then refuses with the value shown.
+        if (value.ValueKind == JsonValueKind.Number) return value.GetDouble();
+        string? hint = value.ValueKind == JsonValueKind.String
+            && double.TryParse(JsonValues.GetString(value, name), NumberStyles.Float, CultureInfo.InvariantCulture, out double quoted)
+            && double.IsFinite(quoted)
+                ? $"write {quoted.ToString("R", CultureInfo.InvariantCulture)} without quotes"
+                : null;
+        throw FieldProblems.WrongType(name, "a number", JsonValues.Describe(value), hint);
+    }
+
+    private static bool? BoolField(Dictionary<string, JsonElement> fields, string name)
+    {
+        if (!fields.TryGetValue(name, out var value)) return null;
+        if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) return value.GetBoolean();
+        string? hint = value.ValueKind == JsonValueKind.String && bool.TryParse(JsonValues.GetString(value, name), out bool quoted)
+            ? $"write {(quoted ? "true" : "false")} without quotes"
+            : null;
+        throw FieldProblems.WrongType(name, "true or false", JsonValues.Describe(value), hint);
     }
 
     /// <summary>The object's fields by name, after refusing unknown and repeated ones; a null value counts as absent.</summary>

@@ -48,7 +48,30 @@ internal static class MultipartRequestReader
         }
         return new InferenceCall(
             Value(form, KnownFields.Task), Value(form, KnownFields.Text), Value(form, KnownFields.Region),
-            IntValue(form, KnownFields.NumBeams), IntValue(form, KnownFields.MaxNewTokens), images);
+            IntValue(form, KnownFields.NumBeams), IntValue(form, KnownFields.MaxNewTokens), images)
+        {
+            MinScore = NumberValue(form, KnownFields.MinScore),
+            Logprobs = BoolValue(form, KnownFields.Logprobs),
+        };
+    }
+
+    private static double? NumberValue(IFormCollection form, string name)
+    {
+        string? text = Value(form, name);
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        return double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out double value)
+            ? value
+            : throw FieldProblems.WrongType(name, "a number", $"'{Serving.RequestFields.Quote(text)}'");
+    }
+
+    /// <summary>true or false in any casing (HTML forms and Swagger UI send "true"/"false").</summary>
+    private static bool? BoolValue(IFormCollection form, string name)
+    {
+        string? text = Value(form, name);
+        if (string.IsNullOrWhiteSpace(text)) return null;
+        return bool.TryParse(text.Trim(), out bool value)
+            ? value
+            : throw FieldProblems.WrongType(name, "true or false", $"'{Serving.RequestFields.Quote(text)}'");
     }
 
     /// <summary>After this, every file part is an image and every plain field a known one, sent once.</summary>

@@ -1,3 +1,5 @@
+using Florence2.Generation;
+
 namespace Florence2.Tasks;
 
 /// <summary>
@@ -12,39 +14,58 @@ public static class Florence2PostProcessor
     /// <param name="imageWidth">Width of the ORIGINAL image in pixels (not 768).</param>
     /// <param name="imageHeight">Height of the original image in pixels.</param>
     /// <param name="options">Quirk choices; <see cref="PostProcessingOptions.Default"/> when null.</param>
+    /// <param name="tokens">
+    /// The generated tokens with their transition log-probabilities (the engine's <c>EngineResult.Tokens</c>). When given,
+    /// every box, quadrilateral and polygon instance gets a <c>Score</c>, and every non-empty label a <c>LabelScore</c>
+    /// (spec §16); without them the answer has no scores, like the reference's <c>text=</c> call.
+    /// </param>
     /// <exception cref="ArgumentOutOfRangeException">The image size is not positive.</exception>
     public static ParsedGeneration Parse(
         Florence2Task task,
         string generatedText,
         int imageWidth,
         int imageHeight,
-        PostProcessingOptions? options = null)
+        PostProcessingOptions? options = null,
+        IReadOnlyList<GeneratedToken>? tokens = null)
     {
         ArgumentNullException.ThrowIfNull(task);
         ArgumentNullException.ThrowIfNull(generatedText);
         options ??= PostProcessingOptions.Default;
         var dequantizer = new Dequantizer(imageWidth, imageHeight, options.Coordinates);
 
-        TaskResult result = task.PostProcessing switch
+        TaskResult result = ParseResult(task, generatedText, dequantizer, options, scorer: null);
+        if (tokens is { Count: > 0 } && task.PostProcessing != PostProcessingType.PureText)
         {
-            PostProcessingType.Ocr =>
-                TaskResult.FromLines(OcrParser.Parse(generatedText, dequantizer, options.KeepEosInFirstOcrLabel)),
-            PostProcessingType.DescriptionWithBboxes =>
-                TaskResult.FromDetections(DetectionParser.Parse(generatedText, requireLabel: true, dequantizer)),
-            PostProcessingType.Bboxes =>
-                TaskResult.FromDetections(DetectionParser.Parse(generatedText, requireLabel: false, dequantizer)),
-            PostProcessingType.PhraseGrounding =>
-                TaskResult.FromDetections(PhraseGroundingParser.Parse(generatedText, dequantizer)),
-            PostProcessingType.Polygons =>
-                TaskResult.FromSegments(PolygonParser.Parse(generatedText, requireLabel: false, dequantizer)),
-            PostProcessingType.DescriptionWithPolygons =>
-                TaskResult.FromSegments(PolygonParser.Parse(generatedText, requireLabel: true, dequantizer)),
-            PostProcessingType.DescriptionWithBboxesOrPolygons => OpenVocabularyParser.Parse(generatedText, dequantizer),
-            _ => TaskResult.FromText(ParsePureText(generatedText)),
-        };
+            // The answer comes from the decoded text, so it is exactly the text= call's; the scores come from the same
+            // parse of the decode_with_spans text, whose instances are the same ones in the same order (it differs only
+            // by the clean-up's spaces before punctuation and by U+FFFD for split characters, neither of which can
+            // make or break a chunk, a box or a blacklisted phrase).
+            var scorer = new SpanScorer(tokens);
+            result = ScoreTransfer.Apply(result, ParseResult(task, scorer.Text, dequantizer, options, scorer));
+        }
 
         return new ParsedGeneration(task, result, options.Coordinates);
     }
+
+    private static TaskResult ParseResult(Florence2Task task, string text, Dequantizer dequantizer, PostProcessingOptions options,
+        SpanScorer? scorer) =>
+        task.PostProcessing switch
+        {
+            PostProcessingType.Ocr =>
+                TaskResult.FromLines(OcrParser.Parse(text, dequantizer, options.KeepEosInFirstOcrLabel, scorer)),
+            PostProcessingType.DescriptionWithBboxes =>
+                TaskResult.FromDetections(DetectionParser.Parse(text, requireLabel: true, dequantizer, scorer)),
+            PostProcessingType.Bboxes =>
+                TaskResult.FromDetections(DetectionParser.Parse(text, requireLabel: false, dequantizer, scorer)),
+            PostProcessingType.PhraseGrounding =>
+                TaskResult.FromDetections(PhraseGroundingParser.Parse(text, dequantizer, scorer)),
+            PostProcessingType.Polygons =>
+                TaskResult.FromSegments(PolygonParser.Parse(text, requireLabel: false, dequantizer, scorer)),
+            PostProcessingType.DescriptionWithPolygons =>
+                TaskResult.FromSegments(PolygonParser.Parse(text, requireLabel: true, dequantizer, scorer)),
+            PostProcessingType.DescriptionWithBboxesOrPolygons => OpenVocabularyParser.Parse(text, dequantizer, scorer),
+            _ => TaskResult.FromText(ParsePureText(text)),
+        };
 
     /// <summary>
     /// pure_text (spec §10.2), also what the reference does for text without a known task token: every <c>&lt;s&gt;</c> and

@@ -11,16 +11,13 @@ internal static class LocTokenReader
     /// <summary>
     /// Every group of four consecutive loc tokens, left to right, non-overlapping; 1–3 leftover tokens are ignored (§10.4 step 5).
     /// </summary>
-    public static List<LocationBins> ReadBoxes(string chunk)
-    {
-        var boxes = new List<LocationBins>();
-        foreach (Match match in Box.Matches(chunk))
-        {
-            boxes.Add(new LocationBins(Bin(match, 1), Bin(match, 2), Bin(match, 3), Bin(match, 4)));
-        }
+    public static List<LocationBins> ReadBoxes(string chunk) => MatchBoxes(chunk).Select(BoxBins).ToList();
 
-        return boxes;
-    }
+    /// <summary>The matches <see cref="ReadBoxes"/> reads, with their positions in <paramref name="chunk"/>.</summary>
+    public static MatchCollection MatchBoxes(string chunk) => Box.Matches(chunk);
+
+    /// <summary>The four bins of one box match.</summary>
+    public static LocationBins BoxBins(Match match) => new(Bin(match, 1), Bin(match, 2), Bin(match, 3), Bin(match, 4));
 
     /// <summary>The bins of every loc token in <paramref name="text"/>, in order.</summary>
     public static List<int> ReadBins(string text)

@@ -16,12 +16,17 @@ internal static class OcrParser
         RegexOptions.Compiled);
 
     // The reference's area filter has threshold 0.0 (later versions), so no quad is ever dropped; it is not reproduced.
-    public static List<TextLine> Parse(string generatedText, Dequantizer dequantizer, bool keepEosInFirstLabel)
+    // With a scorer, the quad scores its eight loc tokens and the label its text, positions shifted by the running
+    // offset of the box parsers (spec §16.3): the leading <s>, then the length of every earlier line.
+    public static List<TextLine> Parse(string generatedText, Dequantizer dequantizer, bool keepEosInFirstLabel, SpanScorer? scorer = null)
     {
         string text = SpecialTokens.RemoveBos(generatedText);
         var lines = new List<TextLine>();
+        int offset = scorer?.StartOffset ?? 0;
         foreach (Match match in Line.Matches(text))
         {
+            int lineOffset = offset;
+            offset += match.Length;
             string label = match.Groups[1].Value;
             if (lines.Count == 0 && !keepEosInFirstLabel && label.StartsWith(SpecialTokens.Eos, StringComparison.Ordinal))
             {
@@ -35,7 +40,13 @@ internal static class OcrParser
                     LocTokenReader.Bin(match, 2 + (2 * corner)), LocTokenReader.Bin(match, 3 + (2 * corner)));
             }
 
-            lines.Add(new TextLine(label, quad));
+            Group labelGroup = match.Groups[1];
+            int quadStart = labelGroup.Index + labelGroup.Length;
+            lines.Add(new TextLine(label, quad)
+            {
+                Score = scorer?.Score(lineOffset + quadStart - match.Index, lineOffset + match.Length),
+                LabelScore = label.Length > 0 ? scorer?.Score(lineOffset, lineOffset + labelGroup.Length) : null,
+            });
         }
 
         return lines;

@@ -7,8 +7,8 @@ namespace Florence2.Tasks;
 /// </summary>
 internal static class OpenVocabularyParser
 {
-    public static TaskResult Parse(string generatedText, Dequantizer dequantizer) =>
+    public static TaskResult Parse(string generatedText, Dequantizer dequantizer, SpanScorer? scorer = null) =>
         generatedText.Contains("<poly>", StringComparison.Ordinal)
-            ? TaskResult.FromDetectionsAndSegments([], PolygonParser.Parse(generatedText, requireLabel: true, dequantizer))
-            : TaskResult.FromDetectionsAndSegments(DetectionParser.Parse(generatedText, requireLabel: true, dequantizer), []);
+            ? TaskResult.FromDetectionsAndSegments([], PolygonParser.Parse(generatedText, requireLabel: true, dequantizer, scorer))
+            : TaskResult.FromDetectionsAndSegments(DetectionParser.Parse(generatedText, requireLabel: true, dequantizer, scorer), []);
 }

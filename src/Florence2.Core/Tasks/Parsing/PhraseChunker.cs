@@ -51,7 +51,10 @@ internal sealed class PhraseChunker
     /// </summary>
     public string? ReadLabel(string chunk)
     {
-        Match match = label.Match(chunk);
+        Match match = MatchLabel(chunk);
         return match.Success ? PythonText.Strip(match.Value) : null;
     }
+
+    /// <summary>The label match itself (unstripped, with its position: the span the label's score covers).</summary>
+    public Match MatchLabel(string chunk) => label.Match(chunk);
 }

@@ -22,8 +22,8 @@ internal static class PhraseGroundingParser
         "other objects", "lots", "a set",
     }.ToFrozenSet(StringComparer.Ordinal);
 
-    public static List<Detection> Parse(string generatedText, Dequantizer dequantizer) =>
+    public static List<Detection> Parse(string generatedText, Dequantizer dequantizer, SpanScorer? scorer = null) =>
         DetectionParser.Flatten(
-            BoxChunkParser.Parse(generatedText, requireLabel: true, dequantizer)
+            BoxChunkParser.Parse(generatedText, requireLabel: true, dequantizer, scorer)
                 .Where(instance => !Blacklist.Contains(instance.Label)));
 }

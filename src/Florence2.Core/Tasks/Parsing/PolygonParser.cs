@@ -19,25 +19,44 @@ internal static class PolygonParser
     /// <param name="generatedText">Decoded model output.</param>
     /// <param name="requireLabel">True for description_with_polygons; false for polygons (labels normally empty).</param>
     /// <param name="dequantizer">Image size and coordinate format.</param>
-    public static List<Segment> Parse(string generatedText, bool requireLabel, Dequantizer dequantizer)
+    /// <param name="scorer">
+    /// Scores each instance when given: over the loc tokens of all its polygons, and its label's tokens, positions shifted
+    /// by the running offset of the box parsers (spec §16.3).
+    /// </param>
+    public static List<Segment> Parse(string generatedText, bool requireLabel, Dequantizer dequantizer, SpanScorer? scorer = null)
     {
         string text = SpecialTokens.RemoveBosEosAndPad(generatedText);
         var segments = new List<Segment>();
+        int offset = scorer?.StartOffset ?? 0;
         foreach (string chunk in PhraseChunker.Polygons.FindChunks(text, requireLabel))
         {
+            int chunkOffset = offset;
+            offset += chunk.Length;
             // The reference's empty-chunk test is left out: the stripped chunk always keeps its 4+ tokens.
-            string? label = PhraseChunker.Polygons.ReadLabel(LeadingLocFragment.Replace(chunk, string.Empty, 1));
-            if (label is null)
+            string labelSource = LeadingLocFragment.Replace(chunk, string.Empty, 1);
+            Match labelMatch = PhraseChunker.Polygons.MatchLabel(labelSource);
+            if (!labelMatch.Success)
             {
                 continue;
             }
 
-            foreach (string instance in SplitInstances(chunk))
+            string label = PythonText.Strip(labelMatch.Value);
+            int labelStart = chunkOffset + (chunk.Length - labelSource.Length) + labelMatch.Index;
+            double? labelScore = label.Length > 0 ? scorer?.Score(labelStart, labelStart + labelMatch.Length) : null;
+            foreach ((string instance, int instanceIndex) in SplitInstances(chunk))
             {
-                List<IReadOnlyList<Point2>> polygons = ReadPolygons(instance, dequantizer);
+                var polygons = new List<IReadOnlyList<Point2>>();
+                var ranges = new List<SpanRange>();
+                foreach (Match match in Polygon.Matches(instance))
+                {
+                    Group run = match.Groups[1];
+                    polygons.Add(dequantizer.Points(LocTokenReader.ReadBins(run.Value)));
+                    ranges.Add(new SpanRange(chunkOffset + instanceIndex + run.Index, chunkOffset + instanceIndex + run.Index + run.Length));
+                }
+
                 if (polygons.Count > 0)
                 {
-                    segments.Add(new Segment(label, polygons));
+                    segments.Add(new Segment(label, polygons) { Score = scorer?.Score(ranges), LabelScore = labelScore });
                 }
             }
         }
@@ -49,28 +68,18 @@ internal static class PolygonParser
     /// With both <c>&lt;poly&gt;</c> and <c>&lt;/poly&gt;</c> present each <c>&lt;poly&gt;…&lt;/poly&gt;</c> is an instance;
     /// otherwise the whole chunk (label included) is one instance.
     /// </summary>
-    private static IEnumerable<string> SplitInstances(string chunk)
+    /// <remarks>
+    /// Each instance comes with its position in the chunk. Inside an instance each maximal run of loc tokens followed by
+    /// <c>&lt;sep&gt;</c> or the end is one polygon; an odd last bin is dropped, so a run of a single token yields an empty
+    /// polygon, as in the reference.
+    /// </remarks>
+    private static IEnumerable<(string Text, int Index)> SplitInstances(string chunk)
     {
         if (!chunk.Contains(PolyStart, StringComparison.Ordinal) || !chunk.Contains(PolyEnd, StringComparison.Ordinal))
         {
-            return [chunk];
+            return [(chunk, 0)];
         }
 
-        return PolyInstance.Matches(chunk).Select(match => match.Groups[1].Value);
-    }
-
-    /// <summary>
-    /// Each maximal run of loc tokens followed by <c>&lt;sep&gt;</c> or the end is one polygon; an odd last bin is dropped,
-    /// so a run of a single token yields an empty polygon, as in the reference.
-    /// </summary>
-    private static List<IReadOnlyList<Point2>> ReadPolygons(string instance, Dequantizer dequantizer)
-    {
-        var polygons = new List<IReadOnlyList<Point2>>();
-        foreach (Match match in Polygon.Matches(instance))
-        {
-            polygons.Add(dequantizer.Points(LocTokenReader.ReadBins(match.Groups[1].Value)));
-        }
-
-        return polygons;
+        return PolyInstance.Matches(chunk).Select(match => (match.Groups[1].Value, match.Groups[1].Index));
     }
 }

@@ -33,6 +33,10 @@ public sealed record TaskResult
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public IReadOnlyList<Segment>? Segments { get; private init; }
 
+    /// <summary>The same answer with other instance lists (scores attached, instances filtered); the text stays.</summary>
+    internal TaskResult WithInstances(IReadOnlyList<Detection>? detections, IReadOnlyList<TextLine>? lines, IReadOnlyList<Segment>? segments) =>
+        this with { Detections = detections, Lines = lines, Segments = segments };
+
     public static TaskResult FromText(string text) => new() { Text = text };
 
     public static TaskResult FromDetections(IReadOnlyList<Detection> detections) => new() { Detections = detections };
