@@ -16,17 +16,19 @@ internal static class OcrParser
         RegexOptions.Compiled);
 
     // The reference's area filter has threshold 0.0 (later versions), so no quad is ever dropped; it is not reproduced.
-    // With a scorer, the quad scores its eight loc tokens and the label its text, positions shifted by the running
-    // offset of the box parsers (spec §16.3): the leading <s>, then the length of every earlier line.
+    // With a scorer, generatedText is the span text (spec §16.2). It lacks the decoder start token's "</s>", which the
+    // decoded text starts with and which can be a whole first label, so that "</s>" is put back in front (at positions
+    // before 0, which no token covers) for the lines to be the decoded text's lines. The reference scores no OCR, so
+    // positions are mapped back exactly, character by character, past every removed <s>: the quad scores its eight loc
+    // tokens and the label the tokens of its text.
     public static List<TextLine> Parse(string generatedText, Dequantizer dequantizer, bool keepEosInFirstLabel, SpanScorer? scorer = null)
     {
-        string text = SpecialTokens.RemoveBos(generatedText);
+        string source = scorer is null ? generatedText : SpecialTokens.Eos + generatedText;
+        (string text, int[]? positions) = scorer is null ? (SpecialTokens.RemoveBos(source), null) : RemoveBosMapped(source);
+        int shift = -(source.Length - generatedText.Length);
         var lines = new List<TextLine>();
-        int offset = scorer?.StartOffset ?? 0;
         foreach (Match match in Line.Matches(text))
         {
-            int lineOffset = offset;
-            offset += match.Length;
             string label = match.Groups[1].Value;
             if (lines.Count == 0 && !keepEosInFirstLabel && label.StartsWith(SpecialTokens.Eos, StringComparison.Ordinal))
             {
@@ -44,11 +46,53 @@ internal static class OcrParser
             int quadStart = labelGroup.Index + labelGroup.Length;
             lines.Add(new TextLine(label, quad)
             {
-                Score = scorer?.Score(lineOffset + quadStart - match.Index, lineOffset + match.Length),
-                LabelScore = label.Length > 0 ? scorer?.Score(lineOffset, lineOffset + labelGroup.Length) : null,
+                Score = positions is null ? null : scorer!.Score(Ranges(positions, quadStart, match.Index + match.Length, shift)),
+                LabelScore = positions is null || label.Length == 0
+                    ? null
+                    : scorer!.Score(Ranges(positions, labelGroup.Index, quadStart, shift)),
             });
         }
 
         return lines;
+    }
+
+    /// <summary><paramref name="source"/> without <c>&lt;s&gt;</c>, and for each remaining character its index in the source.</summary>
+    private static (string Text, int[] Positions) RemoveBosMapped(string source)
+    {
+        var text = new System.Text.StringBuilder(source.Length);
+        var positions = new List<int>(source.Length);
+        for (int i = 0; i < source.Length; i++)
+        {
+            if (string.CompareOrdinal(source, i, SpecialTokens.Bos, 0, SpecialTokens.Bos.Length) == 0)
+            {
+                i += SpecialTokens.Bos.Length - 1;
+                continue;
+            }
+
+            text.Append(source[i]);
+            positions.Add(i);
+        }
+
+        return (text.ToString(), positions.ToArray());
+    }
+
+    /// <summary>The source ranges (shifted) of the characters <c>[start, end)</c> of the text: one per contiguous run.</summary>
+    private static List<SpanRange> Ranges(int[] positions, int start, int end, int shift)
+    {
+        var ranges = new List<SpanRange>();
+        for (int i = start; i < end; i++)
+        {
+            int position = positions[i] + shift;
+            if (ranges.Count > 0 && ranges[^1].End == position)
+            {
+                ranges[^1] = ranges[^1] with { End = position + 1 };
+            }
+            else
+            {
+                ranges.Add(new SpanRange(position, position + 1));
+            }
+        }
+
+        return ranges;
     }
 }
