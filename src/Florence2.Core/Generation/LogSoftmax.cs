@@ -62,8 +62,14 @@ public static class LogSoftmax
         ReadOnlySpan<Vector<float>> vectors = MemoryMarshal.Cast<float, Vector<float>>(values);
         var maxVector = new Vector<float>(max);
         double sum = 0;
+        var one = Vector<float>.One;
         foreach (Vector<float> v in vectors)
-            sum += Vector.Sum(Vector.Exp(v - maxVector)); // one float lane-sum per vector, accumulated in double
+        {
+            // Vector.Exp approximates; exp(0) must be exactly 1, so a row whose every other entry is −∞ (a forced token)
+            // sums to exactly 1 and its token gets log-probability exactly 0, as in torch.
+            var exp = Vector.ConditionalSelect(Vector.Equals(v, maxVector), one, Vector.Exp(v - maxVector));
+            sum += Vector.Sum(exp); // one float lane-sum per vector, accumulated in double
+        }
         for (int i = vectors.Length * Vector<float>.Count; i < values.Length; i++)
             sum += MathF.Exp(values[i] - max);
         return sum;
