@@ -45,7 +45,7 @@ public sealed class OpenApiTests(TinyService service) : IClassFixture<TinyServic
             Assert.Equal("string", (string?)image["type"]);
             Assert.Equal("binary", (string?)image["format"]);
             // Exactly the names the server reads (Swagger UI sends what the document says).
-            string[] fields = ["image", "max_new_tokens", "num_beams", "region", "task", "text"];
+            string[] fields = ["image", "logprobs", "max_new_tokens", "min_score", "num_beams", "region", "task", "text"];
             Assert.Equal(fields, multipart["properties"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
             Assert.Contains("image", multipart["required"]!.AsArray().Select(r => (string?)r));
 
@@ -53,6 +53,31 @@ public sealed class OpenApiTests(TinyService service) : IClassFixture<TinyServic
             Assert.Equal(fields.Append("images").Order(StringComparer.Ordinal),
                 json["properties"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
             Assert.NotNull(content["application/json"]!["example"]?["image"]);
+        }
+    }
+
+    [Fact]
+    public async Task Scores_and_their_request_fields_are_documented()
+    {
+        var document = await DocumentAsync();
+        var schemas = document["components"]!["schemas"]!;
+        var multipart = Resolve(document, document["paths"]!["/v1/detect"]!["post"]!["requestBody"]!["content"]!["multipart/form-data"]!["schema"]!);
+        var minScore = multipart["properties"]!["min_score"]!;
+        Assert.Equal("0", minScore["minimum"]?.ToString());
+        Assert.Equal("1", minScore["maximum"]?.ToString());
+        Assert.Contains("boolean", multipart["properties"]!["logprobs"]!["type"]!.ToJsonString(), StringComparison.Ordinal);
+        foreach (var (schema, fields) in new[]
+        {
+            ("TaskResponse", new[] { "sequence_score", "tokens" }),
+            ("Detection", ["score", "label_score"]),
+            ("TextLine", ["score", "label_score"]),
+            ("Segment", ["score", "label_score"]),
+            ("GeneratedToken", ["id", "text", "logprob"]),
+        })
+        {
+            var properties = schemas[schema]!["properties"]!.AsObject();
+            foreach (string field in fields)
+                Assert.False(string.IsNullOrWhiteSpace((string?)properties[field]?["description"]), $"{schema}.{field} undocumented: {properties.ToJsonString()}");
         }
     }
 

@@ -55,6 +55,8 @@ public static class ResponseAssert
                 throw new Xunit.Sdk.XunitException($"No shape known for {task.PostProcessing}");
         }
 
+        AssertScores(body);
+
         var timings = body["timings"]!.AsObject();
         foreach (string key in new[] { "queue_ms", "inference_ms", "total_ms" })
             Assert.True((double?)timings[key] >= 0, $"timings.{key} missing or negative: {timings}");
@@ -63,6 +65,26 @@ public static class ResponseAssert
         Assert.False(string.IsNullOrEmpty((string?)body["model"]?["id"]));
         Assert.Equal("cpu", (string?)body["model"]?["provider"]);
         Assert.False(string.IsNullOrEmpty((string?)body["model"]?["dtype"]));
+    }
+
+    /// <summary>
+    /// A sequence score (a log-probability) on every answer, and a score in [0, 1] on every detection, line and segment
+    /// (spec §16); a label score, where present, is in [0, 1] too.
+    /// </summary>
+    private static void AssertScores(JsonObject body)
+    {
+        Assert.True((double?)body["sequence_score"] is <= 0, $"sequence_score missing or positive: {body["sequence_score"]}");
+        var result = body["result"]!.AsObject();
+        foreach (string list in new[] { "detections", "lines", "segments" })
+        {
+            if (result[list] is not JsonArray instances) continue;
+            foreach (var instance in instances)
+            {
+                Assert.True((double?)instance!["score"] is >= 0 and <= 1, $"{list}: score missing or out of range in {instance.ToJsonString()}");
+                if (instance["label_score"] is { } labelScore)
+                    Assert.InRange((double)labelScore, 0, 1);
+            }
+        }
     }
 
     private static void AssertKeys(JsonNode? value, params string[] keys)

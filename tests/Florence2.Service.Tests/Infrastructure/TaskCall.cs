@@ -44,6 +44,12 @@ public sealed record TaskCall(Florence2Task Task, IReadOnlyList<byte[]> Images)
 
     public int? MaxNewTokens { get; init; } = 8;
 
+    /// <summary><c>min_score</c>; not sent when null.</summary>
+    public double? MinScore { get; init; }
+
+    /// <summary><c>logprobs</c>; not sent when null.</summary>
+    public bool? Logprobs { get; init; }
+
     /// <summary>A call carrying exactly the input <paramref name="task"/> takes.</summary>
     public static TaskCall For(Florence2Task task, params byte[][] images) => new(task, images)
     {
@@ -71,6 +77,8 @@ public sealed record TaskCall(Florence2Task Task, IReadOnlyList<byte[]> Images)
             if (Region is not null) fields["region"] = string.Join(",", Region.Select(v => v.ToString(System.Globalization.CultureInfo.InvariantCulture)));
             if (NumBeams is { } beams) fields["num_beams"] = beams.ToString(System.Globalization.CultureInfo.InvariantCulture);
             if (MaxNewTokens is { } budget) fields["max_new_tokens"] = budget.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (MinScore is { } minScore) fields["min_score"] = minScore.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (Logprobs is { } logprobs) fields["logprobs"] = logprobs ? "true" : "false";
             return TaskRequests.Multipart(Images, fields);
         }
         var json = new Dictionary<string, object?>();
@@ -79,6 +87,8 @@ public sealed record TaskCall(Florence2Task Task, IReadOnlyList<byte[]> Images)
         if (Region is not null) json["region"] = Region;
         if (NumBeams is { } n) json["num_beams"] = n;
         if (MaxNewTokens is { } m) json["max_new_tokens"] = m;
+        if (MinScore is { } s) json["min_score"] = s;
+        if (Logprobs is { } l) json["logprobs"] = l;
         return TaskRequests.Json(Images, json);
     }
 
