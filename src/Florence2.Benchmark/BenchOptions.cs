@@ -8,7 +8,7 @@ internal sealed record BenchOptions
     public bool Quick { get; init; }
     /// <summary>Redraw the report and charts from this results.json without measuring.</summary>
     public string? ReportOnly { get; init; }
-    /// <summary>Phases to skip: engine, service, memory, peer.</summary>
+    /// <summary>Phases to skip: engine, scores, service, memory, peer.</summary>
     public IReadOnlySet<string> Skip { get; init; } = new HashSet<string>();
 
     public int[] Tokens { get; init; } = [32, 128];
@@ -98,7 +98,7 @@ internal sealed record BenchOptions
           --out DIR            charts + results.json go to DIR, the report to DIR.md (default docs/benchmarks)
           --cache DIR          where the base/tiny fixture models are written once (default ~/.cache/florence2/bench)
           --quick              short smoke run of every phase (small sizes; numbers not meaningful)
-          --skip LIST          phases to skip: engine,service,memory,peer
+          --skip LIST          phases to skip: engine,scores,service,memory,peer
           --tokens 32,128      decode steps per request (EOS ignored); the largest is the target setting
           --beams 1,3          beam counts for the engine phase
           --batches 1,2,4,8,16 engine batch sizes

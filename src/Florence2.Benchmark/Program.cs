@@ -115,6 +115,16 @@ using (var engine = new EngineBench(basePath, jpeg))
         return Task.CompletedTask;
     });
 
+    // 2a'. What confidence scores cost per decoder step (issue 12), next to the engine's own steps.
+    await Phase("scores", () =>
+    {
+        var cost = ScoreCostBench.Measure(engine.Engine, options.Tokens.Max(), results.Engine);
+        results.ScoreCost = cost;
+        Console.WriteLine($"  greedy {cost.GreedyUsPerStep:F1} µs/step, beam-3 {cost.BeamUsPerStep:F1} µs/step, per request {cost.PerRequestUs:F0} µs " +
+            $"({cost.Tokens} tokens); share of a decoder step: greedy {cost.GreedyPct:F3} %, beam {cost.BeamPct:F3} %");
+        return Task.CompletedTask;
+    });
+
     // 2b/2c. The service over HTTP, batching off then on; the overhead pairs with batching off.
     await Phase("service", async () =>
     {

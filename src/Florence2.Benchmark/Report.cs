@@ -52,6 +52,8 @@ internal static class Report
         yield return new("service overhead at concurrency 1 (%)", F(r.Overhead?.OverheadPct), "≤ 3 %", Met(r.Overhead?.OverheadPct, x => x <= 3));
         yield return new("RSS growth over the memory run (%)", F(r.Memory?.GrowthPct), "≤ 5 %", Met(r.Memory?.GrowthPct, x => x <= 5));
         yield return new("transformers.js latency / ours", F(r.VsTransformersJs), "≥ 1.5", Met(r.VsTransformersJs, x => x >= 1.5));
+        double? scoreShare = r.ScoreCost is { } sc ? Math.Max(sc.GreedyPct ?? double.NaN, sc.BeamPct ?? double.NaN) : null;
+        yield return new("confidence scores, share of a step (%)", F(scoreShare), "≤ 1 %", Met(scoreShare, x => x <= 1));
     }
 
     private static string Markdown(BenchResults r, BenchOptions options, string folder, List<(string Title, string File)> charts)
@@ -152,6 +154,20 @@ internal static class Report
             L($"| {N(o.EngineMedianMs, "0")} | {N(o.EnginePrepareMedianMs, "0.0")} | {N(o.ServiceMedianMs, "0")} | {N(o.OverheadMs, "0.0")} | {N(o.OverheadPct, "0.00")} | {N(o.EngineCpuMedianMs, "0")} | {N(o.ServiceCpuMedianMs, "0")} |");
             L();
             L($"Per pair (ms): engine {string.Join(", ", o.EngineMs.Select(x => N(x, "0")))}; service {string.Join(", ", o.ServiceMs.Select(x => N(x, "0")))}.");
+            L();
+        }
+        if (r.ScoreCost is { } sc)
+        {
+            L("## Confidence scores: cost");
+            L();
+            L($"Per decoder step: greedy computes the chosen token's log-probability over the {sc.Vocabulary}-token row; beam search " +
+              "(3 beams) reorders the log-probabilities with the ids (timed together, an upper bound). Once per request: every token's " +
+              $"text and the scoring parse of an OD-shaped output of {sc.Tokens} tokens, spread over its steps. Decoder ms/step from (a), batch 1.");
+            L();
+            L("| search | µs/step | per request µs | decoder ms/step | share of a step |");
+            L("|---|---:|---:|---:|---:|");
+            L($"| greedy | {N(sc.GreedyUsPerStep, "0.0")} | {N(sc.PerRequestUs, "0")} | {N(sc.DecoderMsPerStepGreedy ?? double.NaN, "0.00")} | {N(sc.GreedyPct ?? double.NaN, "0.000")} % |");
+            L($"| beam 3 | {N(sc.BeamUsPerStep, "0.0")} | {N(sc.PerRequestUs, "0")} | {N(sc.DecoderMsPerStepBeam ?? double.NaN, "0.00")} | {N(sc.BeamPct ?? double.NaN, "0.000")} % |");
             L();
         }
         if (r.Memory is { } mem || r.ServiceMemory.Count > 0)

@@ -34,6 +34,7 @@ internal sealed class BenchResults
     public OverheadResult? Overhead { get; set; }
     public MemoryResult? Memory { get; set; }
     public PeerResult? Peer { get; set; }
+    public ScoreCostResult? ScoreCost { get; set; }
     public string? PeerError { get; set; }
     /// <summary>Our latency for the peer comparison: the service at concurrency 1 (batching off), p50.</summary>
     public double? OurSingleRequestMs { get; set; }
