@@ -120,7 +120,7 @@ using (var engine = new EngineBench(basePath, jpeg))
     {
         var cost = ScoreCostBench.Measure(engine.Engine, options.Tokens.Max(), results.Engine);
         results.ScoreCost = cost;
-        Console.WriteLine($"  greedy {cost.GreedyUsPerStep:F1} µs/step, beam-3 {cost.BeamUsPerStep:F1} µs/step, per request {cost.PerRequestUs:F0} µs " +
+        Console.WriteLine($"  greedy {cost.GreedyUsPerStep:F1} µs/step, beam-3 {cost.BeamUsPerStep:F2} µs/step, per request {cost.PerRequestUs:F0} µs " +
             $"({cost.Tokens} tokens); share of a decoder step: greedy {cost.GreedyPct:F3} %, beam {cost.BeamPct:F3} %");
         return Task.CompletedTask;
     });

@@ -167,7 +167,7 @@ internal static class Report
             L("| search | µs/step | per request µs | decoder ms/step | share of a step |");
             L("|---|---:|---:|---:|---:|");
             L($"| greedy | {N(sc.GreedyUsPerStep, "0.0")} | {N(sc.PerRequestUs, "0")} | {N(sc.DecoderMsPerStepGreedy ?? double.NaN, "0.00")} | {N(sc.GreedyPct ?? double.NaN, "0.000")} % |");
-            L($"| beam 3 | {N(sc.BeamUsPerStep, "0.0")} | {N(sc.PerRequestUs, "0")} | {N(sc.DecoderMsPerStepBeam ?? double.NaN, "0.00")} | {N(sc.BeamPct ?? double.NaN, "0.000")} % |");
+            L($"| beam 3 | {N(sc.BeamUsPerStep, "0.00")} | {N(sc.PerRequestUs, "0")} | {N(sc.DecoderMsPerStepBeam ?? double.NaN, "0.00")} | {N(sc.BeamPct ?? double.NaN, "0.000")} % |");
             L();
         }
         if (r.Memory is { } mem || r.ServiceMemory.Count > 0)

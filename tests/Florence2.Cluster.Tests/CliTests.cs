@@ -31,6 +31,8 @@ public sealed class CliTests
     [InlineData("error: --provider must be one of auto, cpu, cuda; got 'tpu'", "run", "--model", "m", "--image", "i", "--provider", "tpu")]
     [InlineData("error: option --text needs a value", "run", "--text")]
     [InlineData("error: --dtype: Unknown dtype 'fp99'", "run", "--model", "m", "--image", "i", "--dtype", "fp99")]
+    [InlineData("error: --min-score must be a number; got 'high'", "run", "--model", "m", "--image", "i", "--min-score", "high")]
+    [InlineData("error: --logprobs must be true or false; got 'yes'", "run", "--model", "m", "--image", "i", "--logprobs", "yes")]
     public async Task A_wrong_command_line_is_an_error_line_plus_usage_and_exit_2(string error, params string[] args)
     {
         var (exit, output) = await RunAsync(args);
@@ -46,6 +48,7 @@ public sealed class CliTests
     [InlineData("'max_new_tokens' must be between 1 and 1024; got 5000.", "--max-new-tokens", "5000")]
     [InlineData("Task 'caption' takes no region.", "--task", "caption", "--region", "1,2,3,4")]
     [InlineData("'text' is blank; give the phrase or caption the task should use.", "--task", "phrase_grounding", "--text", "  ")]
+    [InlineData("'min_score' must be between 0 and 1; got 1.5.", "--min-score", "1.5")]
     public async Task Request_values_are_refused_with_the_services_limits_and_words(string message, params string[] options)
     {
         var (exit, output) = await RunAsync(["run", "--model", TestModels.Tiny, "--image", Gradient(), .. options]);
@@ -68,6 +71,22 @@ public sealed class CliTests
         Assert.NotNull(answer["timings"]!["decoder_steps"]);
         Assert.Equal("fp32", (string?)answer["model"]!["dtype"]);
         Assert.DoesNotMatch("\"[A-Z][a-zA-Z]+\":", output);   // no PascalCase keys
+    }
+
+    [Fact]
+    public async Task Run_prints_the_sequence_score_and_with_logprobs_every_token()
+    {
+        var (exit, output) = await RunAsync(["run", "--model", TestModels.Tiny, "--image", Gradient(), "--task", "caption", "--beams", "1",
+            "--max-new-tokens", "6", "--logprobs", "true", "--min-score", "0.5"]);
+
+        Assert.True(exit == 0, output);
+        var answer = JsonNode.Parse(output)!.AsObject();
+        var tokens = answer["tokens"]!.AsArray();
+        Assert.Equal((int)answer["timings"]!["decoder_steps"]!, tokens.Count);
+        Assert.Equal("<s>", (string?)tokens[0]!["text"]);
+        Assert.All(tokens, t => Assert.True((double)t!["logprob"]! <= 0));
+        // Greedy: the sequence score is the mean token log-probability.
+        Assert.Equal(tokens.Average(t => (double)t!["logprob"]!), (double)answer["sequence_score"]!, 1e-5);
     }
 
     private static async Task<(int Exit, string Output)> RunAsync(string[] args)
