@@ -51,7 +51,7 @@ internal static class ScoreCostBench
             for (int i = 0; i < tokens / 2; i++) histories.Advance([0, 1, 2], ids, logProbs);
             long started = Stopwatch.GetTimestamp();
             histories.Advance(parents, ids, logProbs);
-            samples[s] = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+            samples[s] = Microseconds(started);
         }
         Array.Sort(samples);
         double beam = samples[samples.Length / 2];
@@ -86,6 +86,9 @@ internal static class ScoreCostBench
         return Math.Max(0, withScores - plain);
     }
 
+    // Raw timestamps: a TimeSpan counts 100 ns ticks, coarser than a beam reorder.
+    private static double Microseconds(long started) => (Stopwatch.GetTimestamp() - started) * 1e6 / Stopwatch.Frequency;
+
     private static double MedianMicroseconds(int repeats, Action work)
     {
         for (int i = 0; i < repeats / 10 + 1; i++) work(); // JIT and caches
@@ -94,7 +97,7 @@ internal static class ScoreCostBench
         {
             long started = Stopwatch.GetTimestamp();
             work();
-            samples[i] = Stopwatch.GetElapsedTime(started).TotalMicroseconds;
+            samples[i] = Microseconds(started);
         }
         Array.Sort(samples);
         return samples[repeats / 2];
