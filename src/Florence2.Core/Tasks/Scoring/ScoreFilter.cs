@@ -11,11 +11,11 @@ public static class ScoreFilter
     {
         ArgumentNullException.ThrowIfNull(result);
         return result.WithInstances(
-            Keep(result.Detections, d => d.Score, minScore),
-            Keep(result.Lines, l => l.Score, minScore),
-            Keep(result.Segments, s => s.Score, minScore));
+            Keep(result.Detections, minScore),
+            Keep(result.Lines, minScore),
+            Keep(result.Segments, minScore));
     }
 
-    private static IReadOnlyList<T>? Keep<T>(IReadOnlyList<T>? items, Func<T, double?> score, double minScore) =>
-        items?.Where(item => score(item) is not { } value || value >= minScore).ToList();
+    private static IReadOnlyList<T>? Keep<T>(IReadOnlyList<T>? items, double minScore) where T : ScoredInstance =>
+        items?.Where(item => item.Score is not { } value || value >= minScore).ToList();
 }

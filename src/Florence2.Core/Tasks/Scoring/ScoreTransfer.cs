@@ -9,12 +9,12 @@ internal static class ScoreTransfer
     /// </summary>
     public static TaskResult Apply(TaskResult answer, TaskResult scored) =>
         answer.WithInstances(
-            Zip(answer.Detections, scored.Detections, (a, s) => a with { Score = s.Score, LabelScore = s.LabelScore }),
-            Zip(answer.Lines, scored.Lines, (a, s) => a with { Score = s.Score, LabelScore = s.LabelScore }),
-            Zip(answer.Segments, scored.Segments, (a, s) => a with { Score = s.Score, LabelScore = s.LabelScore }));
+            Zip(answer.Detections, scored.Detections),
+            Zip(answer.Lines, scored.Lines),
+            Zip(answer.Segments, scored.Segments));
 
-    private static IReadOnlyList<T>? Zip<T>(IReadOnlyList<T>? answer, IReadOnlyList<T>? scored, Func<T, T, T> combine) =>
+    private static IReadOnlyList<T>? Zip<T>(IReadOnlyList<T>? answer, IReadOnlyList<T>? scored) where T : ScoredInstance =>
         answer is null || scored is null || answer.Count != scored.Count
             ? answer
-            : answer.Zip(scored, combine).ToList();
+            : answer.Zip(scored, (a, s) => (T)a.WithScoresOf(s)).ToList();
 }
