@@ -39,21 +39,18 @@ internal sealed class CommandArguments
     public string Required(string name) => Option(name) ?? throw new CommandLineException($"missing --{name}");
 
     /// <summary>An integer option; null when absent, so the caller's defaults (and range checks) apply.</summary>
-    public int? OptionalInt(string name) =>
-        Option(name) is { } text
-            ? int.TryParse(text, System.Globalization.NumberStyles.Integer, System.Globalization.CultureInfo.InvariantCulture, out int value)
-                ? value
-                : throw new CommandLineException($"--{name} must be an integer; got '{text}'")
-            : null;
+    public int? OptionalInt(string name) => OptionalNumber<int>(name, System.Globalization.NumberStyles.Integer, "an integer");
 
     public int Int(string name, int fallback) => OptionalInt(name) ?? fallback;
 
     /// <summary>A number option (invariant culture, e.g. 0.5); null when absent.</summary>
-    public double? OptionalDouble(string name) =>
+    public double? OptionalDouble(string name) => OptionalNumber<double>(name, System.Globalization.NumberStyles.Float, "a number");
+
+    private T? OptionalNumber<T>(string name, System.Globalization.NumberStyles styles, string what) where T : struct, System.Numerics.INumberBase<T> =>
         Option(name) is { } text
-            ? double.TryParse(text, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double value)
+            ? T.TryParse(text, styles, System.Globalization.CultureInfo.InvariantCulture, out T value)
                 ? value
-                : throw new CommandLineException($"--{name} must be a number; got '{text}'")
+                : throw new CommandLineException($"--{name} must be {what}; got '{text}'")
             : null;
 
     /// <summary>A true/false option; <paramref name="fallback"/> when absent.</summary>
