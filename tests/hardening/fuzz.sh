@@ -33,7 +33,15 @@ dotnet publish "$ROOT/tests/Florence2.Fuzz" -c Release -o "$BUILD" --nologo -v q
 cp -r "$BUILD" "$REPLAY"   # stays uninstrumented: confirms AFL's hang candidates
 # Seeds first: instrumented assemblies only run under afl-fuzz (they write to AFL's shared coverage map).
 dotnet "$BUILD/Florence2.Fuzz.dll" seeds "$WORK/seeds"
-# Instrument what can misbehave on hostile bytes: the decoders, and our own header checks and resizer.
+# JPEG variants ImageSharp cannot encode (progressive, 4:4:0, restart markers, arithmetic, CMYK/YCCK): from the
+# committed parity corpus, the smallest file of each kind.
+for seed in progressive-gray-q85 size-5x3-422-progressive size-3x5-440 arithmetic-progressive-444 restart-2-440-photo \
+            cmyk-baseline ycck-baseline unmatchable-progressive-scans-missing; do
+  cp "$ROOT/tests/jpeg-corpus/$seed.jpg" "$WORK/seeds/corpus-$seed.jpg"
+done
+# Instrument what can misbehave on hostile bytes: the decoders, and our own header checks, JPEG marker walk and resizer.
+# Skia's libjpeg-turbo (JPEG) is native and uninstrumented: AFL still reports its crashes and hangs, but its coverage
+# guides nothing, so JPEG mutations are steered by the managed marker walk and admission only.
 "$TOOLS/sharpfuzz" "$BUILD/SixLabors.ImageSharp.dll"
 "$TOOLS/sharpfuzz" "$BUILD/Florence2.Core.dll"
 
