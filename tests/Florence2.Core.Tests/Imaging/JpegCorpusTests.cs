@@ -52,6 +52,23 @@ public sealed class JpegCorpusTests
         Assert.Contains("JPEG", refusal.Message, StringComparison.Ordinal);
     }
 
+    /// <summary>Pillow refuses every one of these cuts ("image file is truncated"), down to a missing EOI marker.</summary>
+    [Theory]
+    [InlineData("progressive-420-edges-q90.jpg", 2)]
+    [InlineData("progressive-420-edges-q90.jpg", 3)]
+    [InlineData("progressive-420-edges-q90.jpg", 40)]
+    [InlineData("arithmetic-progressive-444.jpg", 2)]
+    [InlineData("photo-420-q85-256x192.jpg", 1)]
+    [InlineData("restart-1-420-edges.jpg", 2)]
+    public void Refuses_a_file_cut_short_as_Pillow_does(string file, int cut)
+    {
+        byte[] jpeg = File.ReadAllBytes(Find(file).Path);
+
+        var refusal = Assert.Throws<ImageRejectedException>(() => decoder.Decode(jpeg.AsSpan(0, jpeg.Length - cut)).Dispose());
+
+        Assert.Equal(ImageRejectionReason.Undecodable, refusal.Reason);
+    }
+
     [Theory]
     [MemberData(nameof(Unmatchable))]
     public void Refuses_rather_than_decode_differently(string file)

@@ -30,6 +30,18 @@ public sealed class JpegStructureReaderTests
     }
 
     [Fact]
+    public void A_stream_without_end_of_image_is_refused_before_the_decoder_runs()
+    {
+        // libjpeg would insert a fake EOI and decode what it has; Pillow refuses. The admission says why.
+        byte[] jpeg = Stream(Sof(0xC0, 8, 8, 8, Components(1, 1, 1)), Sos(1, 0, 63, 0), [0x12, 0x34]);
+
+        var refusal = Assert.Throws<ImageRejectedException>(() => new SafeImageDecoder().Decode(jpeg));
+
+        Assert.Equal(ImageRejectionReason.Undecodable, refusal.Reason);
+        Assert.Contains("truncated: the data ends before the end-of-image marker", refusal.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Progressive_scans_must_deliver_every_coefficient_to_its_last_bit()
     {
         byte[] sof = Sof(0xC2, 8, 8, 8, Components(1, 1, 1));
