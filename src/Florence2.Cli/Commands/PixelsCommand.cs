@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Florence2.Imaging;
 
@@ -41,28 +39,12 @@ internal static class PixelsCommand
             var preprocessor = new ImagePreprocessor(decoder, settings);
             var tensor = new float[preprocessor.TensorLength];
             preprocessor.Preprocess(image, tensor);
-            byte[] bytes = LittleEndian(tensor);
+            byte[] bytes = TensorBytes.LittleEndian(tensor);
             await File.WriteAllBytesAsync(tensorPath, bytes).ConfigureAwait(false);
             Console.WriteLine($"tensor: {tensorPath} (3x{settings.TargetHeight}x{settings.TargetWidth} float32 little-endian, {bytes.Length} bytes) sha256 {Sha256(bytes)}");
         }
 
         return 0;
-    }
-
-    private static byte[] LittleEndian(float[] values)
-    {
-        if (BitConverter.IsLittleEndian)
-        {
-            return MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
-        }
-
-        var bytes = new byte[values.Length * sizeof(float)];
-        for (int i = 0; i < values.Length; i++)
-        {
-            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), values[i]);
-        }
-
-        return bytes;
     }
 
     private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));

@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Florence2.Imaging;
 using SixLabors.ImageSharp;
@@ -89,7 +87,7 @@ public sealed class JpegCorpusTests
 
         preprocessor.Preprocess(File.ReadAllBytes(entry.Path), tensor);
 
-        Assert.Equal(entry.TensorSha256, Sha256(LittleEndian(tensor)));
+        Assert.Equal(entry.TensorSha256, Sha256(TensorBytes.LittleEndian(tensor)));
     }
 
     [Fact]
@@ -116,22 +114,6 @@ public sealed class JpegCorpusTests
         var rgb = new byte[image.Width * image.Height * 3];
         image.Pixels.CopyPixelDataTo(rgb);
         return rgb;
-    }
-
-    private static byte[] LittleEndian(float[] values)
-    {
-        if (BitConverter.IsLittleEndian)
-        {
-            return MemoryMarshal.AsBytes(values.AsSpan()).ToArray();
-        }
-
-        var bytes = new byte[values.Length * sizeof(float)];
-        for (int i = 0; i < values.Length; i++)
-        {
-            BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(i * sizeof(float)), values[i]);
-        }
-
-        return bytes;
     }
 
     private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
