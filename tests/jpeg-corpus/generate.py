@@ -90,6 +90,40 @@ def exif_orientation(value):
     return b"Exif\x00\x00" + tiff
 
 
+def s15(value):
+    return struct.pack(">i", round(value * 65536))
+
+
+def wide_gamut_icc():
+    """A minimal valid ICC v2 RGB matrix/TRC profile, Rec.2020-like primaries with gamma 1.0: if a decoder applied
+    embedded profiles (Pillow does not), this one would change every pixel."""
+    def xyz(x, y, z):
+        return b"XYZ " + b"\0" * 4 + s15(x) + s15(y) + s15(z)
+    desc_text = b"wide gamut, linear\0"
+    tags = [
+        (b"desc", b"desc" + b"\0" * 4 + struct.pack(">I", len(desc_text)) + desc_text + b"\0" * 8 + b"\0" * 3 + b"\0" * 67),
+        (b"wtpt", xyz(0.9642, 1.0, 0.8249)),
+        (b"rXYZ", xyz(0.6734, 0.2790, -0.0019)),
+        (b"gXYZ", xyz(0.1656, 0.6753, 0.0300)),
+        (b"bXYZ", xyz(0.1251, 0.0456, 0.7973)),
+        (b"rTRC", b"curv" + b"\0" * 4 + struct.pack(">IH", 1, 0x0100) + b"\0\0"),
+        (b"gTRC", b"curv" + b"\0" * 4 + struct.pack(">IH", 1, 0x0100) + b"\0\0"),
+        (b"bTRC", b"curv" + b"\0" * 4 + struct.pack(">IH", 1, 0x0100) + b"\0\0"),
+        (b"cprt", b"text" + b"\0" * 4 + b"public domain\0"),
+    ]
+    offset = 128 + 4 + 12 * len(tags)
+    table, data = b"", b""
+    for signature, body in tags:
+        body += b"\0" * (-len(body) % 4)
+        table += signature + struct.pack(">II", offset + len(data), len(body))
+        data += body
+    size = offset + len(data)
+    header = (struct.pack(">I", size) + b"\0" * 4 + bytes((2, 0x10, 0, 0)) + b"mntrRGB XYZ " + b"\0" * 12 + b"acsp"
+              + b"\0" * 24 + struct.pack(">I", 0) + s15(0.9642) + s15(1.0) + s15(0.8249) + b"\0" * 4 + b"\0" * 16 + b"\0" * 28)
+    assert len(header) == 128
+    return header + struct.pack(">I", len(tags)) + table + data
+
+
 def patch_sof(jpeg, marker=None, precision=None):
     """Rewrites the first SOFn marker / its sample precision: files no encoder here can produce, for refusals."""
     i = 2
@@ -160,6 +194,7 @@ def corpus(encoder):
     add("arithmetic-progressive-444.jpg", e("photo", 44, 28, "ycc", 90, "1x1", "arithmetic", "progressive"))
     base = e("edges", 48, 32, "ycc", 90, "2x2")
     add("exif-orientation-6.jpg", with_segment(base, 0xE1, exif_orientation(6)), tensor=True)
+    add("icc-wide-gamut-420.jpg", with_segment(e("photo", 40, 30, "ycc", 90, "2x2"), 0xE2, b"ICC_PROFILE\0\x01\x01" + wide_gamut_icc()))
     add("exif-orientation-8-progressive.jpg", with_segment(e("photo", 32, 48, "ycc", 90, "2x2", "progressive"), 0xE1, exif_orientation(8)))
     add("corrupt-entropy-420.jpg", flip_entropy_bytes(e("photo", 64, 64, "ycc", 90, "2x2")))
     # Complete structure (ends in EOI) but missing data: libjpeg warns and fills in; Pillow accepts, so must we. Files

@@ -99,7 +99,7 @@ public sealed class JpegCorpusTests
         Assert.Equal(onDisk, entries.Select(e => e.File).Order());
         Assert.True(entries.Count(e => e.Decoded) >= 30, "at least 30 files Pillow decodes");
         Assert.True(entries.Sum(e => new FileInfo(e.Path).Length) < 512 * 1024, "the corpus stays well under 1 MB");
-        foreach (string kind in new[] { "baseline-", "progressive-", "-444-", "-422-", "-420-", "-440-", "gray", "restart-", "quality-005", "quality-100", "size-1x1", "size-3x5", "size-4097x3", "cmyk-", "ycck-", "arithmetic-", "exif-orientation", "refused-12-bit", "refused-truncated" })
+        foreach (string kind in new[] { "baseline-", "progressive-", "-444-", "-422-", "-420-", "-440-", "gray", "restart-", "quality-005", "quality-100", "size-1x1", "size-3x5", "size-4097x3", "cmyk-", "ycck-", "arithmetic-", "exif-orientation", "icc-", "refused-12-bit", "refused-truncated" })
         {
             Assert.Contains(entries, e => e.File.Contains(kind, StringComparison.Ordinal));
         }
