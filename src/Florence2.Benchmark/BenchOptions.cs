@@ -108,6 +108,7 @@ internal sealed record BenchOptions
           --peer-repeats 5     transformers.js requests (after one warm-up)
           --report-only FILE   redraw DIR.md and the charts from a results.json (no measuring)
           --service-env "K=V;K2=V2"   extra environment for the service processes (experiments)
+        or:  florence2-benchmark jpeg [--image FILE] [--repeats 15] [--save FILE]   JPEG decode alone: service vs ImageSharp
         """;
 }
 

@@ -8,6 +8,11 @@ using Florence2.Fixtures;
 // on one machine in one run. See docs/benchmarks.md for the last report and how to read it.
 CultureInfo.DefaultThreadCurrentCulture = CultureInfo.InvariantCulture;
 CultureInfo.CurrentCulture = CultureInfo.InvariantCulture;
+if (args is ["jpeg", ..])
+{
+    return JpegDecodeBench.Run(args[1..]); // issue 15: JPEG decode speed, on its own
+}
+
 BenchOptions options;
 try
 {

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # AFL++ + SharpFuzz campaign on the image decode + preprocess path (tests/Florence2.Fuzz).
 #   tests/hardening/fuzz.sh [seconds]      default 300 (CI); a nightly run uses 3600 or more
+#   FUZZ_SEEDS=jpeg tests/hardening/fuzz.sh 600   seeds only from tests/jpeg-corpus (files under 4 KB): every exec
+#                                                  goes to the JPEG marker walk and Skia's libjpeg-turbo
 # Installs afl++ (Debian) and the SharpFuzz instrumenter when missing, builds Release, instruments ImageSharp and
 # Florence2.Core, generates the seed corpus, runs afl-fuzz time-boxed on one core, prints the campaign figures and
 # exits 1 when AFL saved any crash, or any hang that an uninstrumented replay confirms. AFL's hang timeout measures an
@@ -32,8 +34,21 @@ rm -rf "$BUILD" "$REPLAY" "$FINDINGS" "$WORK/seeds"
 dotnet publish "$ROOT/tests/Florence2.Fuzz" -c Release -o "$BUILD" --nologo -v quiet
 cp -r "$BUILD" "$REPLAY"   # stays uninstrumented: confirms AFL's hang candidates
 # Seeds first: instrumented assemblies only run under afl-fuzz (they write to AFL's shared coverage map).
-dotnet "$BUILD/Florence2.Fuzz.dll" seeds "$WORK/seeds"
-# Instrument what can misbehave on hostile bytes: the decoders, and our own header checks and resizer.
+if [[ "${FUZZ_SEEDS:-all}" == jpeg ]]; then
+  mkdir -p "$WORK/seeds"
+  find "$ROOT/tests/jpeg-corpus" -name '*.jpg' -size -4k -exec cp {} "$WORK/seeds/" \;
+else
+  dotnet "$BUILD/Florence2.Fuzz.dll" seeds "$WORK/seeds"
+  # JPEG variants ImageSharp cannot encode (progressive, 4:4:0, restart markers, arithmetic, CMYK/YCCK): from the
+  # committed parity corpus, the smallest file of each kind.
+  for seed in progressive-gray-q85 size-5x3-422-progressive size-3x5-440 arithmetic-progressive-444 restart-2-440-photo \
+              cmyk-baseline ycck-baseline unmatchable-progressive-scans-missing; do
+    cp "$ROOT/tests/jpeg-corpus/$seed.jpg" "$WORK/seeds/corpus-$seed.jpg"
+  done
+fi
+# Instrument what can misbehave on hostile bytes: the decoders, and our own header checks, JPEG marker walk and resizer.
+# Skia's libjpeg-turbo (JPEG) is native and uninstrumented: AFL still reports its crashes and hangs, but its coverage
+# guides nothing, so JPEG mutations are steered by the managed marker walk and admission only.
 "$TOOLS/sharpfuzz" "$BUILD/SixLabors.ImageSharp.dll"
 "$TOOLS/sharpfuzz" "$BUILD/Florence2.Core.dll"
 

@@ -24,6 +24,8 @@ public sealed record ImageDecodingOptions
     /// ImageSharp's <c>MemoryAllocatorOptions.AllocationLimitMegabytes</c>: the largest single (possibly discontiguous)
     /// buffer the decoder may allocate. Default 256 MB: above the 120 MB a 40 MP Rgb24 image needs plus decoder scratch
     /// buffers (a JPEG decoder keeps component planes), below what a few concurrent requests could use to exhaust a container.
+    /// JPEGs are decoded natively (libjpeg-turbo), outside that allocator: their DCT coefficient buffer, computed from the
+    /// frame header, is held to the same limit before decoding starts.
     /// </summary>
     public int MaxAllocationMegabytes { get; init; } = 256;
 

@@ -1,3 +1,4 @@
+using Florence2.Imaging.Jpeg;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Jpeg;
@@ -9,7 +10,8 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace Florence2.Imaging;
 
 /// <summary>
-/// Decodes untrusted uploads to 8-bit RGB with ImageSharp 2.1, defensively:
+/// Decodes untrusted uploads to 8-bit RGB exactly as the reference pipeline's Pillow does: PNG and WebP with
+/// ImageSharp 2.1, JPEG with libjpeg-turbo (<see cref="SkiaJpegDecoder"/>, after <see cref="JpegAdmission"/>), defensively:
 /// <list type="number">
 /// <item>only JPEG, PNG and WebP are registered (BMP, GIF, TGA, TIFF and PBM decoders have known unfixed 2.x bugs, e.g.
 /// a 58-byte BMP that allocates 1 GiB inside <c>Identify</c>);</item>
@@ -58,6 +60,11 @@ public sealed class SafeImageDecoder
         }
 
         IImageFormat format = DetectAcceptedFormat(encoded);
+        if (format == JpegFormat.Instance)
+        {
+            return DecodeJpeg(encoded, format);
+        }
+
         if (format == WebpFormat.Instance && WebpTruncation.IsTruncated(encoded))
         {
             throw new ImageRejectedException(
@@ -121,6 +128,30 @@ public sealed class SafeImageDecoder
         configuration.ImageFormatsManager.SetDecoder(PngFormat.Instance, new PngDecoder { IgnoreMetadata = true });
         configuration.ImageFormatsManager.SetDecoder(WebpFormat.Instance, new WebpDecoder { IgnoreMetadata = true });
         return configuration;
+    }
+
+    private DecodedImage DecodeJpeg(ReadOnlySpan<byte> encoded, IImageFormat format)
+    {
+        JpegFrame frame = JpegStructureReader.Read(encoded) ?? throw JpegAdmission.NoFrameHeader();
+        EnforceSizeLimits(new ImageSize(frame.Width, frame.Height), format);
+        JpegAdmission.Admit(frame);
+
+        // libjpeg's coefficient buffer lives in native memory, outside ImageSharp's allocator: hold it to the same limit.
+        if (frame.CoefficientBufferBytes() > Options.MaxAllocationMegabytes * 1024L * 1024L)
+        {
+            throw new ImageRejectedException(
+                ImageRejectionReason.TooLarge,
+                $"The {format.Name} image needs more memory to decode than this service allows.");
+        }
+
+        try
+        {
+            return new DecodedImage(SkiaJpegDecoder.Decode(encoded, frame, configuration), format.Name);
+        }
+        catch (Exception exception) when (exception is not (ImageRejectedException or OperationCanceledException))
+        {
+            throw DecoderFailure.Classify(exception, format.Name);
+        }
     }
 
     private IImageFormat DetectAcceptedFormat(ReadOnlySpan<byte> encoded)

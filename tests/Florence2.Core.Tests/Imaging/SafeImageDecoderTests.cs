@@ -201,13 +201,12 @@ public sealed class SafeImageDecoderTests
     }
 
     /// <summary>
-    /// Observed ImageSharp 2.1.13 behaviour: a PNG cut inside IDAT throws (→ Undecodable); a JPEG cut inside its
-    /// entropy-coded data decodes without error, the decoder filling the missing blocks itself (PIL would raise
-    /// "image file is truncated" unless LOAD_TRUNCATED_IMAGES is set); both cut inside the header are Undecodable.
-    /// What matters is that only <see cref="ImageRejectedException"/> escapes.
+    /// A PNG cut inside IDAT throws in ImageSharp (→ Undecodable). A JPEG cut anywhere is refused too, as Pillow refuses
+    /// it ("image file is truncated"): libjpeg would fill the missing blocks itself and report success, so the JPEG
+    /// path checks that the data reaches its end-of-image marker (ImageSharp 2.1.13 used to decode such a file).
     /// </summary>
     [Fact]
-    public void TruncatedFilesAreUndecodableOrDecodePartially()
+    public void TruncatedFilesAreUndecodable()
     {
         using var image = TestImages.Noise(64, 64);
         byte[] png = TestImages.Png(image);
@@ -216,8 +215,12 @@ public sealed class SafeImageDecoderTests
         Assert.Equal(ImageRejectionReason.Undecodable, Assert.Throws<ImageRejectedException>(() => decoder.Decode(png.AsSpan(0, png.Length / 2))).Reason);
         Assert.Equal(ImageRejectionReason.Undecodable, Assert.Throws<ImageRejectedException>(() => decoder.Decode(png.AsSpan(0, 20))).Reason);
         Assert.Equal(ImageRejectionReason.Undecodable, Assert.Throws<ImageRejectedException>(() => decoder.Decode(jpeg.AsSpan(0, 40))).Reason);
-        using DecodedImage partial = decoder.Decode(jpeg.AsSpan(0, jpeg.Length / 2));
-        Assert.Equal(new ImageSize(64, 64), partial.Size);
+        foreach (int cut in new[] { 1, 2, jpeg.Length / 2 })
+        {
+            var refusal = Assert.Throws<ImageRejectedException>(() => decoder.Decode(jpeg.AsSpan(0, jpeg.Length - cut)));
+            Assert.Equal(ImageRejectionReason.Undecodable, refusal.Reason);
+            Assert.Contains("truncated", refusal.Message, StringComparison.Ordinal);
+        }
     }
 
     /// <summary>Random byte corruption of valid files: the decoder may accept or reject, but nothing else may escape.</summary>

@@ -28,8 +28,8 @@ public static class HostileCorpus
 
     private static IEnumerable<HostileCase> DamagedImages()
     {
-        yield return Image("jpeg-truncated-half", HostileImages.Truncated(Jpeg, 0.5), [Ok], null,
-            "ImageSharp decodes a JPEG cut after its headers and fills the missing scans with grey, like libjpeg; the service answers 200 for the partial image (documented, same as PIL with LOAD_TRUNCATED_IMAGES).");
+        yield return Image("jpeg-truncated-half", HostileImages.Truncated(Jpeg, 0.5), [Unprocessable], "image",
+            "Regression: ImageSharp decoded a JPEG cut after its headers to 200 (missing scans grey); like Pillow (\"image file is truncated\"), the service now checks that the data reaches its end-of-image marker → 422.");
         yield return Image("jpeg-truncated-headers-only", HostileImages.Truncated(Jpeg, 0.1), [Unprocessable], "image",
             "Cut inside the JPEG headers: no frame can be decoded → 422.");
         yield return Image("png-truncated-half", HostileImages.Truncated(Png, 0.5), [Unprocessable], "image",
