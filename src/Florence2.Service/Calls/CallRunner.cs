@@ -28,6 +28,7 @@ public sealed class CallRunner(ModelRuntime runtime, IOptions<LimitsOptions> lim
         // An empty region is no region, as an empty text or number field is "not given": forms (Swagger UI's among
         // them) send every field, filled or not.
         string? region = string.IsNullOrWhiteSpace(call.Region) ? null : call.Region;
+        var maskFormat = TaskRequestValidator.ResolveMaskFormat(call.MaskFormat, task);
         var request = new TaskRequest(task, call.Text, region, call.NumBeams, call.MaxNewTokens);
         var requestLimits = limits.Value.ForRequests();
         var prepared = new List<PreparedInput>(call.Images.Count);
@@ -53,7 +54,8 @@ public sealed class CallRunner(ModelRuntime runtime, IOptions<LimitsOptions> lim
             var parsed = Florence2Model.Parse(input, batched.Result.Text, options);
             var timings = new TimingsInfo(Math.Round(batched.QueueMs, 2), Math.Round(batched.Result.Timings.TotalMs, 2),
                 Math.Round(totalMs, 2), batched.BatchSize, batched.Result.GeneratedTokens);
-            responses[i] = new TaskResponse(task.Token, new ImageInfo(input.Width, input.Height), parsed.Result, parsed.ToHfDictionary(),
+            var result = SegmentMasks.Apply(parsed.Result, input.Width, input.Height, maskFormat);
+            responses[i] = new TaskResponse(task.Token, new ImageInfo(input.Width, input.Height), result, parsed.ToHfDictionary(),
                 batched.Result.Text, timings, modelInfo);
         }
         Activity.Current?.SetTag("florence2.batch_size", results.Max(r => r.BatchSize));

@@ -20,6 +20,13 @@ public sealed class TaskRequestForm
 
     /// <summary>Token budget, 1–1024. Default 1024.</summary>
     public int? MaxNewTokens { get; init; }
+
+    /// <summary>
+    /// Segmentation masks besides the polygons: <c>polygon</c> (default: polygons, box and area), <c>rle</c> (COCO
+    /// compressed RLE) or <c>png</c> (base64 single-channel PNG, 255 inside). For the segmentation tasks and
+    /// open-vocabulary detection.
+    /// </summary>
+    public string? MaskFormat { get; init; }
 }
 
 /// <summary>A task request as application/json: the image(s) base64-encoded, the other fields as in the form.</summary>
@@ -45,4 +52,7 @@ public sealed class TaskRequestJson
 
     /// <summary>Token budget, 1–1024.</summary>
     public int? MaxNewTokens { get; init; }
+
+    /// <summary><c>polygon</c> (default), <c>rle</c> or <c>png</c>: see the form's field.</summary>
+    public string? MaskFormat { get; init; }
 }

@@ -7,7 +7,11 @@ internal sealed record InferenceCall(
     string? Region,
     int? NumBeams,
     int? MaxNewTokens,
-    IReadOnlyList<ImageUpload> Images);
+    IReadOnlyList<ImageUpload> Images)
+{
+    /// <summary>The <c>mask_format</c> field as sent (polygon, rle or png), null when absent.</summary>
+    public string? MaskFormat { get; init; }
+}
 
 /// <summary>One uploaded image: its bytes and what the client said it was.</summary>
 internal sealed record ImageUpload(ReadOnlyMemory<byte> Bytes, string? DeclaredContentType, string Name);

@@ -37,7 +37,10 @@ internal static class JsonRequestParser
         var images = encoded.Select(e => new ImageUpload(Base64Image.Decode(e.Value, e.Field, limits.MaxImageBytes), null, e.Field)).ToList();
         return new InferenceCall(
             StringField(fields, KnownFields.Task, "a string"), StringField(fields, KnownFields.Text, "a string"), RegionField(fields),
-            IntField(fields, KnownFields.NumBeams), IntField(fields, KnownFields.MaxNewTokens), images);
+            IntField(fields, KnownFields.NumBeams), IntField(fields, KnownFields.MaxNewTokens), images)
+        {
+            MaskFormat = StringField(fields, KnownFields.MaskFormat, "a string"),
+        };
     }
 
     /// <summary>The object's fields by name, after refusing unknown and repeated ones; a null value counts as absent.</summary>

@@ -16,15 +16,16 @@ internal static class KnownFields
     public const string Region = Serving.RequestFields.Region;
     public const string NumBeams = Serving.RequestFields.NumBeams;
     public const string MaxNewTokens = Serving.RequestFields.MaxNewTokens;
+    public const string MaskFormat = Serving.RequestFields.MaskFormat;
 
     /// <summary>Every field, in the order the documentation lists them (and messages repeat).</summary>
-    public static ImmutableArray<string> All { get; } = [Image, Images, Task, Text, Region, NumBeams, MaxNewTokens];
+    public static ImmutableArray<string> All { get; } = [Image, Images, Task, Text, Region, NumBeams, MaxNewTokens, MaskFormat];
 
     /// <summary>Fields that carry an image: file parts in multipart, base64 strings in JSON.</summary>
     public static FrozenSet<string> ImageFields { get; } = FrozenSet.ToFrozenSet([Image, Images], StringComparer.Ordinal);
 
     /// <summary>Fields that carry a plain value (a text field in multipart).</summary>
-    public static FrozenSet<string> ValueFields { get; } = FrozenSet.ToFrozenSet([Task, Text, Region, NumBeams, MaxNewTokens], StringComparer.Ordinal);
+    public static FrozenSet<string> ValueFields { get; } = FrozenSet.ToFrozenSet([Task, Text, Region, NumBeams, MaxNewTokens, MaskFormat], StringComparer.Ordinal);
 
     /// <summary>
     /// Names other APIs use for the same thing, keyed by their <see cref="Normalise">normalised</see> form; too far
@@ -37,6 +38,7 @@ internal static class KnownFields
         ["box"] = Region, ["bbox"] = Region,
         ["beams"] = NumBeams,
         ["maxtokens"] = MaxNewTokens,
+        ["mask"] = MaskFormat, ["maskmode"] = MaskFormat, ["outputformat"] = MaskFormat,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     private static FrozenDictionary<string, string> ByNormalisedName { get; } =

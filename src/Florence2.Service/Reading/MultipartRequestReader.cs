@@ -48,7 +48,10 @@ internal static class MultipartRequestReader
         }
         return new InferenceCall(
             Value(form, KnownFields.Task), Value(form, KnownFields.Text), Value(form, KnownFields.Region),
-            IntValue(form, KnownFields.NumBeams), IntValue(form, KnownFields.MaxNewTokens), images);
+            IntValue(form, KnownFields.NumBeams), IntValue(form, KnownFields.MaxNewTokens), images)
+        {
+            MaskFormat = Value(form, KnownFields.MaskFormat),
+        };
     }
 
     /// <summary>After this, every file part is an image and every plain field a known one, sent once.</summary>
