@@ -97,6 +97,32 @@ public sealed class AnnotatedImageTests(ScriptedServices services) : IClassFixtu
     }
 
     [Fact]
+    public async Task A_polygon_is_filled_translucent_over_the_image()
+    {
+        // Bins 100 and 500 on 640×480; the post-processor answers the triangle (64.32, 48.24), (320.32, 48.24),
+        // (320.32, 240.24) for this script (the test draws what the answer holds; the parser's tests own its reading).
+        var client = await services.ClientAsync("<s><poly><loc_100><loc_100><loc_500><loc_100><loc_500><loc_500><loc_100><loc_500></poly>");
+        var call = TaskCall.For(TaskCatalog.ReferringExpressionSegmentation, Input) with { MaxNewTokens = 32 };
+        using var request = new HttpRequestMessage(HttpMethod.Post, call.Url(Route.TaskName)) { Content = call.Body(Route.TaskName, BodyFormat.Multipart) };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("image/png"));
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var drawn = Image.Load<Rgb24>(await response.Content.ReadAsByteArrayAsync());
+        using var input = Image.Load<Rgb24>(Input);
+        var (r, g, b) = LabelColors.Of("");
+        var colour = new Rgb24(r, g, b);
+        foreach (var (x, y) in new[] { (200, 70), (250, 80), (300, 150) })
+        {
+            Assert.NotEqual(input[x, y], drawn[x, y]);   // tinted…
+            Assert.NotEqual(colour, drawn[x, y]);        // …but the image still shows through
+        }
+        Assert.Equal(colour, drawn[320, 150]);            // the outline, on the right-hand edge
+        foreach (var (x, y) in new[] { (500, 400), (600, 50), (30, 450), (100, 200) })
+            Assert.Equal(input[x, y], drawn[x, y]);
+    }
+
+    [Fact]
     public async Task A_text_answer_is_drawn_in_a_banner_along_the_bottom()
     {
         var client = await services.ClientAsync("<s>A green car parked in front of a yellow building.");

@@ -26,6 +26,7 @@ public sealed class MaskFormatTests(ScriptedServices services) : IClassFixture<S
         { "referring_expression_segmentation", BodyFormat.Json },
         { "region_to_segmentation", BodyFormat.Multipart },
         { "region_to_segmentation", BodyFormat.Json },
+        { "open_vocabulary_detection", BodyFormat.Multipart },
     };
 
     [Theory]
