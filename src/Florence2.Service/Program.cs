@@ -3,6 +3,7 @@ using Florence2.Service.Problems;
 using Florence2.Service.Configuration;
 using Florence2.Service.Observability;
 using Florence2.Service.OpenApi;
+using Florence2.Service.Playground;
 using Florence2.Service.Runtime;
 using Florence2.Service.Security;
 
@@ -31,6 +32,7 @@ app.MapDetectApi();
 app.MapCaptionApi();
 app.MapOcrApi();
 app.MapSegmentApi();
+app.MapPlaygroundApi();
 
 return app.RunUntilShutdown();
 

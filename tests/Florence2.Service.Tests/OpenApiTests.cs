@@ -45,7 +45,7 @@ public sealed class OpenApiTests(TinyService service) : IClassFixture<TinyServic
             Assert.Equal("string", (string?)image["type"]);
             Assert.Equal("binary", (string?)image["format"]);
             // Exactly the names the server reads (Swagger UI sends what the document says).
-            string[] fields = ["image", "logprobs", "max_new_tokens", "min_score", "num_beams", "region", "task", "text"];
+            string[] fields = ["image", "logprobs", "mask_format", "max_new_tokens", "min_score", "num_beams", "region", "task", "text"];
             Assert.Equal(fields, multipart["properties"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
             Assert.Contains("image", multipart["required"]!.AsArray().Select(r => (string?)r));
 

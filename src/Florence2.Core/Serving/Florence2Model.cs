@@ -107,6 +107,12 @@ public sealed class Florence2Model : IAsyncDisposable
         return new PreparedInput(request.Task, engineRequest, decoded.Width, decoded.Height, decoded.FormatName);
     }
 
+    /// <summary>
+    /// Decodes an image exactly as <see cref="Prepare"/> does (same checks, same pixels, same size), for drawing an
+    /// answer on it. The caller disposes it.
+    /// </summary>
+    public DecodedImage DecodeImage(ReadOnlyMemory<byte> image) => _decoder.Decode(image);
+
     /// <summary>Queues a prepared input; completes when the model has answered (or the queue refuses, times out or is cancelled).</summary>
     public Task<BatchedResult> EnqueueAsync(PreparedInput input, TimeSpan? timeout, CancellationToken cancellationToken)
     {

@@ -11,6 +11,7 @@ public static class RequestFields
     public const string MaxNewTokens = "max_new_tokens";
     public const string MinScore = "min_score";
     public const string Logprobs = "logprobs";
+    public const string MaskFormat = "mask_format";
 
     /// <summary>Shortens a caller's value for a message: long input is cut, so a message never echoes a megabyte.</summary>
     public static string Quote(string value) => value.Length <= 40 ? value : value[..40] + "…";

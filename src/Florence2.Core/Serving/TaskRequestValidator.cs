@@ -42,6 +42,24 @@ public static class TaskRequestValidator
                 $"'min_score' must be between 0 and 1; got {value.ToString("R", System.Globalization.CultureInfo.InvariantCulture)}.");
     }
 
+    /// <summary>
+    /// The mask format a caller names (<c>polygon</c> when none). <c>polygon</c> is accepted for any task (it changes
+    /// nothing), <c>rle</c> and <c>png</c> only for tasks whose answer has polygons.
+    /// </summary>
+    public static MaskFormat ResolveMaskFormat(string? requested, Florence2Task task)
+    {
+        ArgumentNullException.ThrowIfNull(task);
+        if (string.IsNullOrWhiteSpace(requested)) return MaskFormat.Polygon;
+        if (!MaskFormats.TryParse(requested, out var format))
+            throw new InvalidRequestException(RequestFields.MaskFormat,
+                $"Unknown mask format '{RequestFields.Quote(requested)}'; use {string.Join(", ", MaskFormats.Names)}.");
+        if (format != MaskFormat.Polygon && !MaskFormats.AppliesTo(task))
+            throw new InvalidRequestException(RequestFields.MaskFormat,
+                $"Task '{task.Name}' answers no polygons, so it has no '{MaskFormats.Names[(int)format]}' masks; 'mask_format' applies to " +
+                $"{string.Join(", ", TaskCatalog.All.Where(MaskFormats.AppliesTo).Select(t => t.Name))}.");
+        return format;
+    }
+
     /// <summary>Refuses text the model can't use: blank, too long, control characters, invalid UTF-16 or UTF-8.</summary>
     public static void CheckText(string? text, RequestLimits limits)
     {

@@ -43,6 +43,7 @@ public static class TaskEndpoints
     /// <summary>Registers what the task endpoints resolve per request.</summary>
     public static WebApplicationBuilder AddFlorence2TaskApi(this WebApplicationBuilder builder)
     {
+        builder.Services.AddSingleton<Drawing.ResultPainter>();
         builder.Services.AddSingleton<Calls.CallRunner>();
         builder.Services.AddScoped<TaskRequestHandler>();
         return builder;
@@ -74,6 +75,7 @@ public static class TaskEndpoints
             .ProducesProblem(StatusCodes.Status400BadRequest)
             .ProducesProblem(StatusCodes.Status401Unauthorized)
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status406NotAcceptable)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
             .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
             .ProducesProblem(StatusCodes.Status429TooManyRequests)
@@ -87,6 +89,7 @@ public static class TaskEndpoints
             .Select(t => $"| `{t.Name}` | `{t.Token}` | {t.InputKind.ToString().ToLowerInvariant()} | {t.Description} |");
         return "\n\n| task | token | input | returns |\n|---|---|---|---|\n" + string.Join("\n", rows) +
             "\n\nSend `multipart/form-data` with an `image` file part (repeat it for several images) and the fields, or " +
-            "`application/json` with `image` (base64) or `images` and the same fields. Header `X-Request-Timeout-Ms` shortens the queue deadline.";
+            "`application/json` with `image` (base64) or `images` and the same fields. Header `X-Request-Timeout-Ms` shortens the queue deadline. " +
+            "With `Accept: image/png` (or `image/jpeg`, `image/webp`) and one image, the answer is that image, same size, with the result drawn on it.";
     }
 }

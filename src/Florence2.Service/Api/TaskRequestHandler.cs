@@ -1,4 +1,5 @@
 using System.Globalization;
+using Florence2.Drawing;
 using Florence2.Serving;
 using Florence2.Service.Contracts;
 using Florence2.Service.Problems;
@@ -21,11 +22,11 @@ internal sealed class TaskRequestHandler(CallRunner runner, IOptions<LimitsOptio
     public const string TimeoutHeader = "X-Request-Timeout-Ms";
 
     /// <summary>A family endpoint: the task named in the body must belong to <paramref name="family"/>.</summary>
-    public Task<Results<Ok<TaskResponse>, Ok<MultiTaskResponse>, ProblemHttpResult>> HandleAsync(HttpContext context, TaskFamily family) =>
+    public Task<Results<Ok<TaskResponse>, Ok<MultiTaskResponse>, FileContentHttpResult, ProblemHttpResult>> HandleAsync(HttpContext context, TaskFamily family) =>
         RunAsync(context, call => TaskRequestValidator.ResolveTask(call.Task, family, TaskCatalog.DefaultOf(family)));
 
     /// <summary><c>/v1/tasks/{task}</c>: the path names the task; a body that names another is refused.</summary>
-    public Task<Results<Ok<TaskResponse>, Ok<MultiTaskResponse>, ProblemHttpResult>> HandleByPathAsync(HttpContext context, string taskName) =>
+    public Task<Results<Ok<TaskResponse>, Ok<MultiTaskResponse>, FileContentHttpResult, ProblemHttpResult>> HandleByPathAsync(HttpContext context, string taskName) =>
         RunAsync(context, call =>
         {
             if (!TaskCatalog.TryFind(taskName, out var task))
@@ -36,14 +37,17 @@ internal sealed class TaskRequestHandler(CallRunner runner, IOptions<LimitsOptio
             return task;
         });
 
-    private async Task<Results<Ok<TaskResponse>, Ok<MultiTaskResponse>, ProblemHttpResult>> RunAsync(HttpContext context,
+    private async Task<Results<Ok<TaskResponse>, Ok<MultiTaskResponse>, FileContentHttpResult, ProblemHttpResult>> RunAsync(HttpContext context,
         Func<InferenceCall, Florence2Task> resolveTask)
     {
         string taskToken = RequestMetrics.UnknownTask;
         try
         {
             var timeout = ReadTimeout(context.Request);
+            var drawing = AnswerNegotiation.Choose(context.Request.Headers.Accept);
+            context.Response.Headers.Vary = "Accept";
             var call = await InferenceRequestReader.ReadAsync(context.Request, limits.Value, context.RequestAborted).ConfigureAwait(false);
+            if (drawing is not null && call.Images.Count > 1) throw AnswerNegotiation.SeveralImages(call.Images.Count);
             var task = resolveTask(call);
             taskToken = task.Token;
             log.Set("Task", task.Token);
@@ -54,6 +58,8 @@ internal sealed class TaskRequestHandler(CallRunner runner, IOptions<LimitsOptio
             log.Set("QueueMs", responses.Max(r => r.Timings.QueueMs));
             log.Set("InferenceMs", responses.Max(r => r.Timings.InferenceMs));
             metrics.Record(taskToken, "ok");
+            if (drawing is { } format)
+                return TypedResults.File(runner.Draw(call.Images[0], responses[0], format), format.MediaType());
             return responses.Count == 1
                 ? TypedResults.Ok(responses[0])
                 : TypedResults.Ok(new MultiTaskResponse(responses));

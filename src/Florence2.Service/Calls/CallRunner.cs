@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Text.Json;
+using Florence2.Drawing;
 using Florence2.Batching;
 using Florence2.Serving;
 using Florence2.Service.Contracts;
@@ -15,8 +17,20 @@ namespace Florence2.Service.Calls;
 /// Runs one call the API has read: prepares every image with its own prompt (regions are per image) on the served
 /// model, queues them all, withdraws the others when one fails, and shapes the answers into the response contract.
 /// </summary>
-public sealed class CallRunner(ModelRuntime runtime, IOptions<LimitsOptions> limits, IOptions<ServiceOptions> service, TimeProvider time)
+public sealed class CallRunner(ModelRuntime runtime, IOptions<LimitsOptions> limits, IOptions<ServiceOptions> service, TimeProvider time,
+    ResultPainter painter)
 {
+    /// <summary>Answers are drawn from their JSON form, as clients receive it (see <see cref="ResultPainter"/>).</summary>
+    private static readonly JsonSerializerOptions AnswerOptions = AnswerJson.Apply(new JsonSerializerOptions());
+
+    /// <summary>The uploaded image with its answer drawn on it, same size, encoded as <paramref name="format"/>.</summary>
+    internal byte[] Draw(ImageUpload upload, TaskResponse response, AnnotatedImageFormat format)
+    {
+        using var image = runtime.RequireServing().DecodeImage(upload.Bytes);
+        var result = JsonSerializer.SerializeToNode(response.Result, AnswerOptions)!.AsObject();
+        return painter.Paint(image, result, format);
+    }
+
     internal async Task<IReadOnlyList<TaskResponse>> RunAsync(InferenceCall call, Florence2Task task, TimeSpan? timeout,
         CancellationToken cancellationToken)
     {
@@ -28,6 +42,7 @@ public sealed class CallRunner(ModelRuntime runtime, IOptions<LimitsOptions> lim
         // An empty region is no region, as an empty text or number field is "not given": forms (Swagger UI's among
         // them) send every field, filled or not.
         string? region = string.IsNullOrWhiteSpace(call.Region) ? null : call.Region;
+        var maskFormat = TaskRequestValidator.ResolveMaskFormat(call.MaskFormat, task);
         var request = new TaskRequest(task, call.Text, region, call.NumBeams, call.MaxNewTokens)
         {
             MinScore = call.MinScore,
@@ -58,6 +73,7 @@ public sealed class CallRunner(ModelRuntime runtime, IOptions<LimitsOptions> lim
             var result = request.MinScore is { } minScore ? ScoreFilter.AtLeast(parsed.Result, minScore) : parsed.Result;
             var timings = new TimingsInfo(Math.Round(batched.QueueMs, 2), Math.Round(batched.Result.Timings.TotalMs, 2),
                 Math.Round(totalMs, 2), batched.BatchSize, batched.Result.GeneratedTokens);
+            result = SegmentMasks.Apply(result, input.Width, input.Height, maskFormat);
             responses[i] = new TaskResponse(task.Token, new ImageInfo(input.Width, input.Height), result, parsed.ToHfDictionary(),
                 batched.Result.Text, timings, modelInfo)
             {

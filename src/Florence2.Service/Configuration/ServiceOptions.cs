@@ -35,6 +35,12 @@ public sealed class ServiceOptions
     public CoordinateFormat Coordinates { get; set; } = CoordinateFormat.Float32Reference;
 
     /// <summary>
+    /// Serve the playground page at <c>/</c> (an HTML page that runs tasks through this API and draws the answers).
+    /// Default true; false makes <c>/</c> a 404. Env: <c>Florence2__Service__Playground</c>.
+    /// </summary>
+    public bool Playground { get; set; } = true;
+
+    /// <summary>
     /// BENCHMARK ONLY — never set in production. Every request decodes exactly its <c>max_new_tokens</c>, ignoring EOS,
     /// so throughput and latency are measured for a fixed amount of work (src/Florence2.Benchmark sets it). The
     /// answers are meaningless text. Default false. Env: <c>Florence2__Service__BenchmarkIgnoreEos</c>.

@@ -21,6 +21,13 @@ public sealed class TaskRequestForm
     /// <summary>Token budget, 1–1024. Default 1024.</summary>
     public int? MaxNewTokens { get; init; }
 
+    /// <summary>
+    /// Segmentation masks besides the polygons: <c>polygon</c> (default: polygons, box and area), <c>rle</c> (COCO
+    /// compressed RLE) or <c>png</c> (base64 single-channel PNG, 255 inside). For the segmentation tasks and
+    /// open-vocabulary detection.
+    /// </summary>
+    public string? MaskFormat { get; init; }
+
     /// <summary>Confidence threshold, 0–1: detections, OCR lines and segments whose <c>score</c> is below it are left out of <c>result</c> (<c>hf</c> and <c>raw</c> stay complete). Default: keep all.</summary>
     public double? MinScore { get; init; }
 
@@ -51,6 +58,9 @@ public sealed class TaskRequestJson
 
     /// <summary>Token budget, 1–1024.</summary>
     public int? MaxNewTokens { get; init; }
+
+    /// <summary><c>polygon</c> (default), <c>rle</c> or <c>png</c>: see the form's field.</summary>
+    public string? MaskFormat { get; init; }
 
     /// <summary>Confidence threshold, 0–1: instances whose <c>score</c> is below it are left out of <c>result</c> (not of <c>hf</c> or <c>raw</c>).</summary>
     public double? MinScore { get; init; }

@@ -1,4 +1,7 @@
+using System.Reflection;
+using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization;
 using Florence2.Service.Contracts;
 using Microsoft.OpenApi;
 using Swashbuckle.AspNetCore.SwaggerGen;
@@ -19,8 +22,12 @@ internal sealed class ContractSchemaFilter : ISchemaFilter
 
         own.Required ??= new HashSet<string>();
         foreach (var (name, property) in properties)
-            if (property is OpenApiSchemaReference || (property.Type is { } type && !type.HasFlag(JsonSchemaType.Null)))
+            if ((property is OpenApiSchemaReference && !IsNullable(context.Type, name))
+                || (property.Type is { } type && !type.HasFlag(JsonSchemaType.Null)))
                 own.Required.Add(name);
+
+        if (properties.TryGetValue(Serving.RequestFields.MaskFormat, out var maskFormat) && maskFormat is OpenApiSchema maskSchema)
+            maskSchema.Enum = [.. Tasks.MaskFormats.Names.Select(name => (JsonNode)JsonValue.Create(name))];
 
         if (context.Type == typeof(TaskResponse) && properties.TryGetValue("hf", out var hf) && hf is OpenApiSchema hfSchema)
             hfSchema.Examples = [new JsonObject
@@ -31,5 +38,18 @@ internal sealed class ContractSchemaFilter : ISchemaFilter
                     ["labels"] = new JsonArray("car"),
                 },
             }];
+    }
+
+    /// <summary>
+    /// A member whose C# type admits null (<c>CocoRle?</c>, <c>BoundingBox?</c>) is left out when null, so its
+    /// reference is optional even though the reference itself does not say so.
+    /// </summary>
+    private static bool IsNullable(Type type, string jsonName)
+    {
+        var property = type.GetProperties().FirstOrDefault(p =>
+            (p.GetCustomAttribute<JsonPropertyNameAttribute>()?.Name ?? JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name)) == jsonName);
+        if (property is null) return false;
+        return Nullable.GetUnderlyingType(property.PropertyType) is not null
+            || new NullabilityInfoContext().Create(property).ReadState == NullabilityState.Nullable;
     }
 }

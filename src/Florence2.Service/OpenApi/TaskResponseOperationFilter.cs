@@ -20,7 +20,9 @@ internal sealed class TaskResponseOperationFilter : IOperationFilter
         operation.Responses["200"] = new OpenApiResponse
         {
             Description = "One image: the `TaskResponse` itself. Several images (the `image` part repeated, or `images` in JSON): " +
-                "a `MultiTaskResponse` whose `results` are in the order the images were sent.",
+                "a `MultiTaskResponse` whose `results` are in the order the images were sent. With `Accept: image/png`, `image/jpeg` " +
+                "or `image/webp` (one image only; several are a 406): the image as sent, same size, with the answer drawn on it " +
+                "(boxes, quadrilaterals and translucent polygons in one colour per label, with labels and scores; text in a banner).",
             Content = new Dictionary<string, IOpenApiMediaType>
             {
                 ["application/json"] = new OpenApiMediaType
@@ -34,6 +36,9 @@ internal sealed class TaskResponseOperationFilter : IOperationFilter
                         ],
                     },
                 },
+                ["image/png"] = AnnotatedImage(),
+                ["image/jpeg"] = AnnotatedImage(),
+                ["image/webp"] = AnnotatedImage(),
             },
         };
 
@@ -48,6 +53,11 @@ internal sealed class TaskResponseOperationFilter : IOperationFilter
             Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1" },
         });
     }
+
+    private static OpenApiMediaType AnnotatedImage() => new()
+    {
+        Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" },
+    };
 
     /// <summary>The operations that run a task: those taking the task request body.</summary>
     private static bool IsTaskOperation(OperationFilterContext context) =>

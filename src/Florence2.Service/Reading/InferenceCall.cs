@@ -9,6 +9,9 @@ internal sealed record InferenceCall(
     int? MaxNewTokens,
     IReadOnlyList<ImageUpload> Images)
 {
+    /// <summary>The <c>mask_format</c> field as sent (polygon, rle or png), null when absent.</summary>
+    public string? MaskFormat { get; init; }
+
     /// <summary><c>min_score</c> as sent (range checked by the model's validator).</summary>
     public double? MinScore { get; init; }
 

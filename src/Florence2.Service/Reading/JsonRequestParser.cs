@@ -39,6 +39,7 @@ internal static class JsonRequestParser
             StringField(fields, KnownFields.Task, "a string"), StringField(fields, KnownFields.Text, "a string"), RegionField(fields),
             IntField(fields, KnownFields.NumBeams), IntField(fields, KnownFields.MaxNewTokens), images)
         {
+            MaskFormat = StringField(fields, KnownFields.MaskFormat, "a string"),
             MinScore = NumberField(fields, KnownFields.MinScore),
             Logprobs = BoolField(fields, KnownFields.Logprobs),
         };

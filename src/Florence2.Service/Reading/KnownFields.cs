@@ -16,18 +16,19 @@ internal static class KnownFields
     public const string Region = Serving.RequestFields.Region;
     public const string NumBeams = Serving.RequestFields.NumBeams;
     public const string MaxNewTokens = Serving.RequestFields.MaxNewTokens;
+    public const string MaskFormat = Serving.RequestFields.MaskFormat;
     public const string MinScore = Serving.RequestFields.MinScore;
     public const string Logprobs = Serving.RequestFields.Logprobs;
 
     /// <summary>Every field, in the order the documentation lists them (and messages repeat).</summary>
-    public static ImmutableArray<string> All { get; } = [Image, Images, Task, Text, Region, NumBeams, MaxNewTokens, MinScore, Logprobs];
+    public static ImmutableArray<string> All { get; } = [Image, Images, Task, Text, Region, NumBeams, MaxNewTokens, MaskFormat, MinScore, Logprobs];
 
     /// <summary>Fields that carry an image: file parts in multipart, base64 strings in JSON.</summary>
     public static FrozenSet<string> ImageFields { get; } = FrozenSet.ToFrozenSet([Image, Images], StringComparer.Ordinal);
 
     /// <summary>Fields that carry a plain value (a text field in multipart).</summary>
     public static FrozenSet<string> ValueFields { get; } =
-        FrozenSet.ToFrozenSet([Task, Text, Region, NumBeams, MaxNewTokens, MinScore, Logprobs], StringComparer.Ordinal);
+        FrozenSet.ToFrozenSet([Task, Text, Region, NumBeams, MaxNewTokens, MaskFormat, MinScore, Logprobs], StringComparer.Ordinal);
 
     /// <summary>
     /// Names other APIs use for the same thing, keyed by their <see cref="Normalise">normalised</see> form; too far
@@ -40,6 +41,7 @@ internal static class KnownFields
         ["box"] = Region, ["bbox"] = Region,
         ["beams"] = NumBeams,
         ["maxtokens"] = MaxNewTokens,
+        ["mask"] = MaskFormat, ["maskmode"] = MaskFormat, ["outputformat"] = MaskFormat,
         ["threshold"] = MinScore, ["scorethreshold"] = MinScore, ["confidence"] = MinScore, ["minconfidence"] = MinScore,
         ["logprob"] = Logprobs,
     }.ToFrozenDictionary(StringComparer.Ordinal);

@@ -50,6 +50,7 @@ internal static class MultipartRequestReader
             Value(form, KnownFields.Task), Value(form, KnownFields.Text), Value(form, KnownFields.Region),
             IntValue(form, KnownFields.NumBeams), IntValue(form, KnownFields.MaxNewTokens), images)
         {
+            MaskFormat = Value(form, KnownFields.MaskFormat),
             MinScore = NumberValue(form, KnownFields.MinScore),
             Logprobs = BoolValue(form, KnownFields.Logprobs),
         };

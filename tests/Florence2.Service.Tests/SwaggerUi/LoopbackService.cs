@@ -24,9 +24,11 @@ public sealed class LoopbackService : IAsyncDisposable
     /// <summary>Where the service listens, e.g. <c>http://127.0.0.1:41234/</c>.</summary>
     public Uri Address { get; }
 
-    public static async Task<LoopbackService> StartAsync(IReadOnlyDictionary<string, string?> settings)
+    /// <summary>Starts the service on the tiny model, or on a scripted one when <paramref name="script"/> is given.</summary>
+    public static async Task<LoopbackService> StartAsync(IReadOnlyDictionary<string, string?> settings, string? script = null,
+        Action<IServiceCollection>? services = null)
     {
-        var factory = ServiceFactory.Tiny(settings);
+        var factory = script is null ? new ServiceFactory(TestModels.Tiny, settings, services) : ServiceFactory.Scripted(script, settings, services);
         try
         {
             factory.UseKestrel(kestrel => kestrel.Listen(IPAddress.Loopback, 0));

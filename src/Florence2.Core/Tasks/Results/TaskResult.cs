@@ -45,6 +45,9 @@ public sealed record TaskResult
 
     public static TaskResult FromSegments(IReadOnlyList<Segment> segments) => new() { Segments = segments };
 
+    /// <summary>The same answer with its segments replaced (e.g. measured by <see cref="SegmentMasks"/>).</summary>
+    public TaskResult WithSegments(IReadOnlyList<Segment> segments) => this with { Segments = segments };
+
     /// <summary>Open-vocabulary detection: both lists are always present (one of them empty).</summary>
     public static TaskResult FromDetectionsAndSegments(IReadOnlyList<Detection> detections, IReadOnlyList<Segment> segments) =>
         new() { Detections = detections, Segments = segments };
