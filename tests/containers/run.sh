@@ -173,14 +173,15 @@ sys.exit(0 if len(result) == 3 and all(r['value'][1] == '1' for r in result) els
   log "compose: steady load through nginx; docker stop $victim (grace ${GRACE_S} s) after 150 answers"
   run="$(load --url "$lb/v1/caption" --key "$key" --requests 600 --concurrency 4 --stop-after 150 \
     --stop-cmd "docker stop --time $GRACE_S $victim")"
-  local retries; retries="$(docker logs --since "$since" "$("${DC[@]}" ps -q nginx)" 2>&1 | python3 "$HERE/lib/nginx_retries.py")"
+  docker logs --since "$since" "$("${DC[@]}" ps -q nginx)" >"$WORK/nginx-during-stop.log" 2>&1
+  local retries; retries="$(python3 "$HERE/lib/nginx_retries.py" <"$WORK/nginx-during-stop.log")"
   local victim_exit; victim_exit="$(docker inspect -f '{{.State.ExitCode}}' "$victim")"
   figure "$(json "f\"requests={d['sent']} answered={d['answered']} ok={d['ok']} 5xx={d['server_errors']} lost={d['lost']} sent_after_stop={d['sent_after_stop']} stop_s={(d['stop'] or {}).get('seconds')} load_s={d['duration_s']}\"" <<<"$run")"
   figure "$retries stopped_exit=$victim_exit"
   check "every request answered (lost=0)" test "$(json "d['lost']" <<<"$run")" = 0
   check "no client saw a 5xx or no answer ($run)" test "$(json "d['server_errors']" <<<"$run")" = 0
-  check "every request answered 200 ($run)" test "$(json "d['ok'] == d["sent"] == 600" <<<"$run")" = True
-  check "requests were sent after the stop began ($run)" test "$(json "d["sent_after_stop"] >= 200" <<<"$run")" = True
+  check "every request answered 200 ($run)" test "$(json "d['ok'] == d['sent'] == 600" <<<"$run")" = True
+  check "requests were sent after the stop began ($run)" test "$(json "d['sent_after_stop'] >= 200" <<<"$run")" = True
   check "the stopped replica exited 0 within the grace period (exit $victim_exit)" test "$victim_exit" = 0
   check "the stopped replica drained (log line 'Drained in')" bash -c "docker logs $victim 2>&1 | grep -q 'Drained in'"
 
