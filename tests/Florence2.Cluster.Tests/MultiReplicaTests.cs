@@ -31,8 +31,6 @@ public sealed class MultiReplicaTests(ITestOutputHelper output)
     [Fact]
     public async Task A_replica_stopped_under_load_drains_while_clients_see_no_errors()
     {
-        string nginxBinary = FindNginx() ?? throw new InvalidOperationException(
-            "nginx is not installed: the multi-replica test runs the deployed nginx config in front of 3 replicas. Install it with 'apt-get install -y nginx' (.ci/run does).");
         string model = TestModels.Tiny;
         string work = Directory.CreateTempSubdirectory("florence2-cluster-").FullName;
         var ports = Enumerable.Range(0, Replicas).Select(_ => LoopbackPorts.Free()).ToArray();
@@ -47,9 +45,7 @@ public sealed class MultiReplicaTests(ITestOutputHelper output)
                 await WaitForAsync(http, $"http://127.0.0.1:{port}/health/ready", replica, StartLimit);
 
             string config = NginxConfig.ForReplicas(File.ReadAllText(RepositoryPaths.NginxConfig), ports, lbPort);
-            File.WriteAllText(Path.Combine(work, "nginx.conf"), config);
-            nginx = new ChildProcess("nginx", nginxBinary,
-                ["-p", work, "-c", Path.Combine(work, "nginx.conf"), "-g", $"daemon off; pid {Path.Combine(work, "nginx.pid")};"]);
+            nginx = NginxProcess.Start(work, config);
             await WaitForAsync(http, $"http://127.0.0.1:{lbPort}/nginx-health", nginx, StartLimit);
 
             var run = await RunLoadAsync(http, lbPort, replicas[1], ports);
@@ -200,9 +196,6 @@ public sealed class MultiReplicaTests(ITestOutputHelper output)
         Assert.True(match.Success, "deploy/nginx/nginx.conf: the first upstream must leave a replica out after failed connections (max_fails=N fail_timeout=Ns)");
         return TimeSpan.FromSeconds(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
     }
-
-    private static string? FindNginx() =>
-        new[] { "/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx" }.FirstOrDefault(File.Exists);
 
     private sealed record LoadRun(int Sent, int Answered, int Ok, int ServerErrors, int Other, int[] Statuses, int SentAfterStop,
         double? DrainSeconds, bool OthersAlwaysReady, TimeSpan Duration, TimeSpan AfterStop);
