@@ -67,7 +67,8 @@ check "the Dockerfile is unchanged by the test" test "$dockerfile_sha" = "$(sha2
 figure "build_s=$((SECONDS - build_started))"
 figure "image_mb=$(docker image inspect --format '{{.Size}}' "$IMAGE" | awk '{ printf "%.0f", $1 / 1e6 }')"
 
-MODEL="$WORK/model"
+# Kept between runs, keyed by the fixture writer's sources (a changed writer writes a new model).
+MODEL="$WORK/model-$(cd "$ROOT" && { git rev-parse --short HEAD:src/Florence2.Fixtures 2>/dev/null || find src/Florence2.Fixtures -type f -name '*.cs' -exec sha256sum {} + | sort | sha256sum | cut -c1-12; })"
 if [[ ! -f "$MODEL/config.json" ]]; then
   log "writing the tiny fixture model to $MODEL"
   dotnet run -c Release --project "$ROOT/src/Florence2.Cli" -- fixture tiny --out "$MODEL" >"$WORK/fixture.log" 2>&1 \
