@@ -11,11 +11,16 @@
 # Usage: tests/containers/run.sh [single|compose|all]   (default all). Root, Debian 12. Its last line starts with
 # "containers:" and reports the figures. Traffic goes only to 127.0.0.1 ports published by the test's own containers.
 # CONTAINERS_NGINX_CONF replaces deploy/nginx/nginx.conf in the compose scenario (to measure another retry policy).
+# Every wait is a hang detector (a busy 2-core machine is slow), not a speed requirement: 180 s for a container to be
+# ready/healthy, 300 s for `compose up --wait`, 120 s per request, 120 s for Prometheus to scrape all replicas.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 HERE="$ROOT/tests/containers"
 SCENARIO="${1:-all}"
 case "$SCENARIO" in single|compose|all) ;; *) echo "usage: $0 [single|compose|all]" >&2; exit 2 ;; esac
+if [[ $EUID -ne 0 ]]; then
+  echo "containers: FAILED [$SCENARIO] run as root (it installs Debian packages, runs dockerd and debootstrap)"; exit 1
+fi
 # shellcheck source=lib/provision.sh
 source "$HERE/lib/provision.sh"
 
@@ -148,7 +153,7 @@ ENV
 
   log "compose: up --wait (3 cpu replicas, nginx, Prometheus, collector stand-in)"
   local started=$SECONDS
-  "${DC[@]}" up -d --wait --no-build >"$WORK/compose-up.log" 2>&1 || { tail -30 "$WORK/compose-up.log"; "${DC[@]}" ps -a; fail "docker compose up --wait"; }
+  "${DC[@]}" up -d --wait --wait-timeout 300 --no-build >"$WORK/compose-up.log" 2>&1 || { tail -30 "$WORK/compose-up.log"; "${DC[@]}" ps -a; fail "docker compose up --wait"; }
   figure "compose_up_s=$((SECONDS - started))"
   local replicas; replicas=($("${DC[@]}" ps -q florence2-cpu))
   check "3 replicas running (got ${#replicas[@]})" test "${#replicas[@]}" = 3
@@ -183,6 +188,13 @@ sys.exit(0 if len(result) == 3 and all(r['value'][1] == '1' for r in result) els
   check "no client saw a 5xx or no answer ($run)" test "$(json "d['server_errors']" <<<"$run")" = 0
   check "every request answered 200 ($run)" test "$(json "d['ok'] == d['sent'] == 600" <<<"$run")" = True
   check "requests were sent after the stop began ($run)" test "$(json "d['sent_after_stop'] >= 200" <<<"$run")" = True
+  # A stopped replica is left out after one failed connection for fail_timeout: at most one failed connection per
+  # client per fail_timeout window after the stop, not one per request (the old policy cost one every few requests).
+  local fail_timeout; fail_timeout="$(grep -oE 'max_fails=[1-9][0-9]* +fail_timeout=[0-9]+s' "$WORK/nginx.conf" | head -1 | grep -oE '[0-9]+s$' | tr -d s || true)"
+  check "nginx leaves out a replica whose connections fail (max_fails=N fail_timeout=Ns in the first upstream)" test -n "$fail_timeout"
+  local bound; bound="$(json "(int((d['duration_s'] - d['stop']['at_s']) / $fail_timeout) + 2) * 4" <<<"$run")"
+  local failures; failures="$(grep -oE 'retries_after_connection_failure=[0-9]+' <<<"$retries" | cut -d= -f2)"
+  check "the stopped replica cost $failures retries after failed connections (at most $bound)" test "$failures" -le "$bound"
   check "the stopped replica exited 0 within the grace period (exit $victim_exit)" test "$victim_exit" = 0
   check "the stopped replica drained (log line 'Drained in')" bash -c "docker logs $victim 2>&1 | grep -q 'Drained in'"
 
