@@ -31,8 +31,6 @@ public sealed class MultiReplicaTests(ITestOutputHelper output)
     [Fact]
     public async Task A_replica_stopped_under_load_drains_while_clients_see_no_errors()
     {
-        string nginxBinary = FindNginx() ?? throw new InvalidOperationException(
-            "nginx is not installed: the multi-replica test runs the deployed nginx config in front of 3 replicas. Install it with 'apt-get install -y nginx' (.ci/run does).");
         string model = TestModels.Tiny;
         string work = Directory.CreateTempSubdirectory("florence2-cluster-").FullName;
         var ports = Enumerable.Range(0, Replicas).Select(_ => LoopbackPorts.Free()).ToArray();
@@ -47,20 +45,17 @@ public sealed class MultiReplicaTests(ITestOutputHelper output)
                 await WaitForAsync(http, $"http://127.0.0.1:{port}/health/ready", replica, StartLimit);
 
             string config = NginxConfig.ForReplicas(File.ReadAllText(RepositoryPaths.NginxConfig), ports, lbPort);
-            File.WriteAllText(Path.Combine(work, "nginx.conf"), config);
-            nginx = new ChildProcess("nginx", nginxBinary,
-                ["-p", work, "-c", Path.Combine(work, "nginx.conf"), "-g", $"daemon off; pid {Path.Combine(work, "nginx.pid")};"]);
+            nginx = NginxProcess.Start(work, config);
             await WaitForAsync(http, $"http://127.0.0.1:{lbPort}/nginx-health", nginx, StartLimit);
 
             var run = await RunLoadAsync(http, lbPort, replicas[1], ports);
 
             var stopped = replicas[1];
             Assert.True(run.DrainSeconds is not null, $"replica 1 did not exit within {DrainLimit.TotalSeconds} s of SIGTERM\n{stopped.Tail()}");
-            int retried = nginx.Output.Count(line => line.Contains("upstream_status=", StringComparison.Ordinal)
-                && line[(line.IndexOf("upstream_status=", StringComparison.Ordinal) + 16)..].Split(' ')[0].Contains(','));
+            var retries = NginxRetries.From(nginx.Output);
             string report = $"multi-replica run: sent={run.Sent} answered={run.Answered} ok={run.Ok} client_5xx={run.ServerErrors} " +
-                $"other={run.Other} sent_after_sigterm={run.SentAfterStop} nginx_retried={retried} drain_s={run.DrainSeconds:F2} stopped_exit_code={stopped.ExitCode} " +
-                $"others_ready_throughout={run.OthersAlwaysReady} duration_s={run.Duration.TotalSeconds:F1}";
+                $"other={run.Other} sent_after_sigterm={run.SentAfterStop} {retries} drain_s={run.DrainSeconds:F2} stopped_exit_code={stopped.ExitCode} " +
+                $"others_ready_throughout={run.OthersAlwaysReady} duration_s={run.Duration.TotalSeconds:F1} after_sigterm_s={run.AfterStop.TotalSeconds:F1}";
             output.WriteLine(report);
             File.WriteAllText(Path.Combine(Path.GetTempPath(), "florence2-cluster-run.txt"), report + "\n");
 
@@ -72,6 +67,12 @@ public sealed class MultiReplicaTests(ITestOutputHelper output)
             Assert.Equal(Requests, run.Sent);
             Assert.True(run.SentAfterStop >= Requests / 3, $"only {run.SentAfterStop} requests were sent after the SIGTERM");
             Assert.Contains(stopped.Output, line => line.Contains("Drained", StringComparison.Ordinal));
+            // A stopped replica is left out after one failed connection for fail_timeout, then probed again: at most
+            // one failed connection per client in flight, per fail_timeout window, not one per request.
+            int windows = (int)Math.Ceiling(run.AfterStop.TotalSeconds / FailTimeout(config).TotalSeconds) + 1;
+            Assert.True(retries.ConnectionFailures <= windows * ClientConcurrency,
+                $"the stopped replica cost {retries.ConnectionFailures} retries after failed connections in {run.AfterStop.TotalSeconds:F0} s " +
+                $"(at most {windows * ClientConcurrency} expected: {windows} fail_timeout windows x {ClientConcurrency} clients)\n{report}");
         }
         finally
         {
@@ -86,6 +87,7 @@ public sealed class MultiReplicaTests(ITestOutputHelper output)
         var statuses = new ConcurrentBag<int>();
         int sent = 0, answered = 0;
         int? sentAtStop = null;
+        TimeSpan? stoppedAt = null;
         var clock = Stopwatch.StartNew();
         var stopSent = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         double? drainSeconds = null;
@@ -119,6 +121,7 @@ public sealed class MultiReplicaTests(ITestOutputHelper output)
         {
             await stopSent.Task;
             sentAtStop = Math.Min(Volatile.Read(ref sent), Requests);
+            stoppedAt = clock.Elapsed;
             var sigterm = Stopwatch.StartNew();
             toStop.Terminate();
             if (await toStop.WaitForExitAsync(DrainLimit)) drainSeconds = sigterm.Elapsed.TotalSeconds;
@@ -155,7 +158,7 @@ public sealed class MultiReplicaTests(ITestOutputHelper output)
         var all = statuses.ToArray();
         return new LoadRun(actuallySent, all.Length, all.Count(s => s == 200), all.Count(s => s >= 500 || s < 0),
             all.Count(s => s is > 0 and not 200 and < 500), all, actuallySent - (sentAtStop ?? actuallySent), drainSeconds, othersReady,
-            clock.Elapsed);
+            clock.Elapsed, clock.Elapsed - (stoppedAt ?? clock.Elapsed));
     }
 
     private static ChildProcess StartReplica(int index, int port, string model) => new(
@@ -186,9 +189,14 @@ public sealed class MultiReplicaTests(ITestOutputHelper output)
             }
         }, status => status == HttpStatusCode.OK, $"{url} answering 200", _ => process.Tail(), limit, TimeSpan.FromMilliseconds(200));
 
-    private static string? FindNginx() =>
-        new[] { "/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx" }.FirstOrDefault(File.Exists);
+    /// <summary>The first upstream's fail_timeout: how long nginx leaves a replica out after a failed connection.</summary>
+    private static TimeSpan FailTimeout(string nginxConfig)
+    {
+        var match = System.Text.RegularExpressions.Regex.Match(nginxConfig, @"max_fails=[1-9]\d*\s+fail_timeout=(\d+)s");
+        Assert.True(match.Success, "deploy/nginx/nginx.conf: the first upstream must leave a replica out after failed connections (max_fails=N fail_timeout=Ns)");
+        return TimeSpan.FromSeconds(int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture));
+    }
 
     private sealed record LoadRun(int Sent, int Answered, int Ok, int ServerErrors, int Other, int[] Statuses, int SentAfterStop,
-        double? DrainSeconds, bool OthersAlwaysReady, TimeSpan Duration);
+        double? DrainSeconds, bool OthersAlwaysReady, TimeSpan Duration, TimeSpan AfterStop);
 }

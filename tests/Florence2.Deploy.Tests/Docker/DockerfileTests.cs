@@ -96,12 +96,42 @@ public sealed partial class DockerfileTests
         string image = Docker.ResolveBaseImage(gpu);
         Rule.Holds(CudaRuntimeImage().IsMatch(image), File,
             "the gpu stage builds on an nvidia/cuda:13.x.y-cudnn(9)-runtime image (ORT 1.31 needs CUDA 13 + cuDNN 9)", image);
-        bool copiesRuntime = gpu.All("COPY").Any(c => c.Flags.TryGetValue("from", out string? from)
+        bool copiesRuntime = Docker.Lineage(gpu).SelectMany(s => s.All("COPY")).Any(c => c.Flags.TryGetValue("from", out string? from)
             && c.ArgumentsAfterFlags.Contains("/usr/share/dotnet", StringComparison.Ordinal)
             && (Docker.Stage(from) is { } stage ? Docker.ResolveBaseImage(stage) : from).StartsWith("mcr.microsoft.com/dotnet/aspnet:10.0", StringComparison.Ordinal));
-        bool installsRuntime = gpu.All("RUN").Any(r => r.Arguments.Contains("aspnetcore-runtime-10.0", StringComparison.Ordinal));
+        bool installsRuntime = Docker.Lineage(gpu).SelectMany(s => s.All("RUN")).Any(r => r.Arguments.Contains("aspnetcore-runtime-10.0", StringComparison.Ordinal));
         Rule.Holds(copiesRuntime || installsRuntime, File,
             "the gpu stage gets the ASP.NET Core 10 runtime (COPY --from an aspnet:10.0 stage /usr/share/dotnet, or aspnetcore-runtime-10.0)");
+    }
+
+    /// <summary>
+    /// The cpu and gpu stages are the same instructions on different bases, so the cpu image that CI builds and runs
+    /// (tests/containers/run.sh) exercises everything of the gpu image but its base.
+    /// </summary>
+    [Fact]
+    public void Cpu_and_gpu_targets_share_every_instruction_but_their_base()
+    {
+        var cpu = Target("cpu");
+        var gpu = Target("gpu");
+        Rule.Holds(!string.Equals(cpu.BaseImage, gpu.BaseImage, StringComparison.OrdinalIgnoreCase), File,
+            "cpu and gpu build on different bases", $"both FROM {cpu.BaseImage}");
+        var cpuSteps = cpu.Instructions.Select(i => $"{i.Keyword} {i.Arguments}").ToList();
+        var gpuSteps = gpu.Instructions.Select(i => $"{i.Keyword} {i.Arguments}").ToList();
+        int differs = Enumerable.Range(0, Math.Max(cpuSteps.Count, gpuSteps.Count))
+            .FirstOrDefault(i => cpuSteps.ElementAtOrDefault(i) != gpuSteps.ElementAtOrDefault(i), -1);
+        Rule.Holds(differs < 0, File, "the cpu and gpu stages have the same instructions after FROM (differences belong in their base stages)",
+            differs < 0 ? "" : $"step {differs + 1}: cpu '{cpuSteps.ElementAtOrDefault(differs)}' vs gpu '{gpuSteps.ElementAtOrDefault(differs)}'");
+    }
+
+    [Fact]
+    public void Cpu_image_carries_no_cuda_provider_and_gpu_image_does()
+    {
+        bool Carries(string target) => Docker.Lineage(Target(target)).SelectMany(s => s.All("COPY"))
+            .Any(c => c.Flags.ContainsKey("from") && c.ArgumentsAfterFlags.Contains("/app-cuda", StringComparison.Ordinal));
+        Rule.Holds(BuildStage().All("RUN").Any(r => r.Arguments.Contains("libonnxruntime_providers_cuda.so /app-cuda/", StringComparison.Ordinal)),
+            File, "the build stage sets the CUDA provider library apart in /app-cuda (out of the shared /app)");
+        Rule.Holds(!Carries("cpu"), File, "the cpu image does not copy /app-cuda (a ~280 MB library it never loads)");
+        Rule.Holds(Carries("gpu"), File, "the gpu image copies the CUDA provider from /app-cuda");
     }
 
     [Theory]
