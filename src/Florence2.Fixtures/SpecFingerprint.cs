@@ -17,7 +17,8 @@ internal static class SpecFingerprint
             spec.EncoderAttentionHeads, spec.DecoderAttentionHeads, spec.EncoderFfnDim, spec.DecoderFfnDim,
             spec.MaxPositionEmbeddings, spec.VocabSize, spec.NumImageTokens,
             v.StemKernel, v.StemStride, v.StemPadding, string.Join(',', v.StageChannels), string.Join(',', v.StageDepths),
-            spec.ScriptTokenIds is null ? "-" : string.Join(',', spec.ScriptTokenIds));
+            spec.ScriptTokenIds is null ? "-" : string.Join(',', spec.ScriptTokenIds),
+            string.Join(',', spec.Variants));
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text));
         return Convert.ToHexStringLower(hash.AsSpan(0, 8));
     }
