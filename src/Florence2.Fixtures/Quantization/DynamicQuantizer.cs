@@ -10,14 +10,14 @@ namespace Florence2.Fixtures.Quantization;
 /// with the bias added after; a Gather on a table gathers the 8-bit rows and dequantizes them (DequantizeLinear).
 /// int8 weights are symmetric (zero point 0), uint8 weights asymmetric, as quantize_dynamic does by default.
 /// </summary>
-internal sealed class DynamicQuantizer(ModelRewrite model, ElementType weightType, bool quantizeConv)
+internal sealed class DynamicQuantizer(ModelRewrite model, ElementType weightType)
 {
     private readonly Dictionary<string, QuantizedWeight> _weights = new(StringComparer.Ordinal);
 
-    public static void Apply(ModelProto model, ElementType weightType, bool quantizeConv)
+    public static void Apply(ModelProto model, ElementType weightType)
     {
         var rewrite = new ModelRewrite(model);
-        var quantizer = new DynamicQuantizer(rewrite, weightType, quantizeConv);
+        var quantizer = new DynamicQuantizer(rewrite, weightType);
         rewrite.ReplaceNodes(quantizer.Rewrite);
         rewrite.RemoveUnusedInitializers();
     }
@@ -25,7 +25,7 @@ internal sealed class DynamicQuantizer(ModelRewrite model, ElementType weightTyp
     private IReadOnlyList<NodeProto>? Rewrite(NodeProto node) => node.OpType switch
     {
         "MatMul" when model.FloatWeight(node.Input[1], rank: 2) is { } weight => IntegerProduct(node, weight, "MatMulInteger", bias: null),
-        "Conv" when quantizeConv && model.FloatWeight(node.Input[1], rank: 4) is { } weight =>
+        "Conv" when model.FloatWeight(node.Input[1], rank: 4) is { } weight =>
             IntegerProduct(node, weight, "ConvInteger", bias: node.Input.Count > 2 ? node.Input[2] : null),
         "Gather" when model.FloatWeight(node.Input[0], rank: 2) is { } table => DequantizedGather(node, table),
         _ => null,

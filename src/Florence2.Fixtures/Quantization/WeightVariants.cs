@@ -14,11 +14,11 @@ public static class WeightVariants
         new(StringComparer.Ordinal)
         {
             ["fp16"] = ("_fp16", Float16Converter.Apply),
-            // q8: QInt8 weights, or QUInt8 when the graph has a Conv (ONNX Runtime's CPU ConvInteger wants uint8 weights).
-            ["q8"] = ("_quantized", m => DynamicQuantizer.Apply(m, HasConv(m) ? ElementType.UInt8 : ElementType.Int8, quantizeConv: true)),
-            // int8: Conv stays float — ONNX Runtime's CPU ConvInteger has no int8-weight kernel.
-            ["int8"] = ("_int8", m => DynamicQuantizer.Apply(m, ElementType.Int8, quantizeConv: false)),
-            ["uint8"] = ("_uint8", m => DynamicQuantizer.Apply(m, ElementType.UInt8, quantizeConv: true)),
+            // q8: QInt8 weights, or QUInt8 when the graph has a Conv, as transformers.js' quantize script chooses
+            // (onnxruntime-web lacks int8-weight ConvInteger; the CPU provider here runs both).
+            ["q8"] = ("_quantized", m => DynamicQuantizer.Apply(m, HasConv(m) ? ElementType.UInt8 : ElementType.Int8)),
+            ["int8"] = ("_int8", m => DynamicQuantizer.Apply(m, ElementType.Int8)),
+            ["uint8"] = ("_uint8", m => DynamicQuantizer.Apply(m, ElementType.UInt8)),
             ["q4"] = ("_q4", FourBitQuantizer.ApplyMatMulNBits),
             ["q4f16"] = ("_q4f16", m => { FourBitQuantizer.ApplyMatMulNBits(m); Float16Converter.Apply(m); }),
             ["bnb4"] = ("_bnb4", FourBitQuantizer.ApplyBnb4),

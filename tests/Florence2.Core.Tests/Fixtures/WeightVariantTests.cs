@@ -56,7 +56,7 @@ public sealed class WeightVariantTests(ITestOutputHelper output)
     [Theory]
     [InlineData("fp16", "Float16", null)]
     [InlineData("q8", "DynamicQuantizeLinear", "ConvInteger")]
-    [InlineData("int8", "MatMulInteger", "DequantizeLinear")]
+    [InlineData("int8", "ConvInteger", "DequantizeLinear")]
     [InlineData("uint8", "ConvInteger", "MatMulInteger")]
     [InlineData("q4", "MatMulNBits", null)]
     [InlineData("q4f16", "MatMulNBits", "Float16")]
