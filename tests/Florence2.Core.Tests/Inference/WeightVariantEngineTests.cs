@@ -47,6 +47,7 @@ public sealed class WeightVariantEngineTests
     public void A_folder_holding_only_q4_files_runs_as_q4_and_is_refused_as_fp32()
     {
         string copy = CopyWith(ScriptedFolder(), file => file.EndsWith("_q4.onnx", StringComparison.Ordinal));
+        using var cleanup = new DeleteOnDispose(copy);
 
         using (var pool = Florence2EnginePool.Create(ModelFolder.Open(copy, ModelPrecision.Parse("q4")),
             new InferenceOptions { Provider = ExecutionProviderKind.Cpu }, NullLogger.Instance))
@@ -69,6 +70,7 @@ public sealed class WeightVariantEngineTests
     {
         // Every variant but bnb4 is there; asking for bnb4 on one component must fail before any session opens.
         string copy = CopyWith(ScriptedFolder(), file => !file.Contains("_bnb4", StringComparison.Ordinal));
+        using var cleanup = new DeleteOnDispose(copy);
         var settings = new ModelLoadSettings
         {
             LocalPath = copy,
@@ -82,6 +84,12 @@ public sealed class WeightVariantEngineTests
         Assert.Contains("onnx/encoder_model_bnb4.onnx", ex.Message);
         Assert.Contains("dtype bnb4", ex.Message);
         Assert.EndsWith("encoder_model_bnb4.onnx", ex.Path);
+    }
+
+    /// <summary>Removes a test's private copy of a model folder (the shared cached folders stay).</summary>
+    private sealed class DeleteOnDispose(string directory) : IDisposable
+    {
+        public void Dispose() => Directory.Delete(directory, recursive: true);
     }
 
     private static string ScriptedFolder() =>
