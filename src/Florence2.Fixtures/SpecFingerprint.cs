@@ -7,7 +7,7 @@ namespace Florence2.Fixtures;
 internal static class SpecFingerprint
 {
     /// <summary>Bump when the writer's output changes for an unchanged spec, so stale caches are not reused.</summary>
-    private const int WriterFormatVersion = 3;
+    private const int WriterFormatVersion = 4;
 
     public static string Compute(FixtureModelSpec spec)
     {

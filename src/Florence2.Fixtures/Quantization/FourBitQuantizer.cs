@@ -4,8 +4,8 @@ using Onnx;
 namespace Florence2.Fixtures.Quantization;
 
 /// <summary>
-/// The hub's 4-bit files: every MatMul on a weight becomes a com.microsoft contrib op holding 4-bit blocks; embedding
-/// tables (Gather), the tied LM head (Gemm) and convolutions stay float, as ONNX Runtime's quantizers leave them.
+/// The hub's 4-bit files: every MatMul on a weight (the LM head included) becomes a com.microsoft contrib op holding
+/// 4-bit blocks; embedding tables (Gather) and convolutions stay float, as ONNX Runtime's quantizers leave them.
 /// <list type="bullet">
 /// <item><c>q4</c>: MatMulNBits, symmetric 4-bit blocks of 32 along K (MatMul4BitsQuantizer, block_size 32,
 /// is_symmetric) — B is [N, blocks, 16] bytes, low nibble first, with the default zero point 8.</item>
