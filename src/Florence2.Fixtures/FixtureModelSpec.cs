@@ -35,6 +35,13 @@ public sealed record FixtureModelSpec
     /// </summary>
     public IReadOnlyList<int>? ScriptTokenIds { get; init; }
 
+    /// <summary>
+    /// Weight variants written beside the fp32 graphs, by transformers.js dtype name (<c>fp16</c>, <c>q8</c>,
+    /// <c>int8</c>, <c>uint8</c>, <c>q4</c>, <c>q4f16</c>, <c>bnb4</c>; see <see cref="Quantization.WeightVariants"/>).
+    /// Empty: fp32 only.
+    /// </summary>
+    public IReadOnlyList<string> Variants { get; init; } = [];
+
     public int EncoderHeadDim => DModel / EncoderAttentionHeads;
     public int DecoderHeadDim => DModel / DecoderAttentionHeads;
 
@@ -80,6 +87,9 @@ public sealed record FixtureModelSpec
         return spec;
     }
 
+    /// <summary>This spec with every weight variant the hub ships written too.</summary>
+    public FixtureModelSpec WithAllVariants() => this with { Variants = Quantization.WeightVariants.All };
+
     /// <summary>Stable content hash (hex) of every field; names the cache folder.</summary>
     public string Fingerprint => SpecFingerprint.Compute(this);
 
@@ -94,6 +104,11 @@ public sealed record FixtureModelSpec
         if (string.IsNullOrWhiteSpace(Name) || Name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0)
             throw new ArgumentException("Name must be usable as a folder name.");
         Vision.Validate();
+        foreach (var variant in Variants)
+        {
+            if (!Quantization.WeightVariants.IsKnown(variant))
+                throw new ArgumentException($"Unknown weight variant '{variant}'. Known: {string.Join(", ", Quantization.WeightVariants.All)}.");
+        }
         if (ScriptTokenIds is { } script)
         {
             // Decoder positions index the script table, which has one entry per position.

@@ -1,6 +1,7 @@
 using Florence2.Fixtures.Assets;
 using Florence2.Fixtures.Graphs;
 using Florence2.Fixtures.Onnx;
+using Florence2.Fixtures.Quantization;
 
 namespace Florence2.Fixtures;
 
@@ -14,8 +15,9 @@ public static class FixtureModelWriter
     public const string DecoderMergedFile = "decoder_model_merged.onnx";
 
     /// <summary>
-    /// Writes config/tokenizer files and the four ONNX models into <paramref name="outputDirectory"/>.
-    /// Models are built and written one at a time so only one model's weights are in memory.
+    /// Writes config/tokenizer files and the four ONNX models into <paramref name="outputDirectory"/>, each also in
+    /// every variant of <see cref="FixtureModelSpec.Variants"/> (<c>encoder_model_q4.onnx</c>, …).
+    /// Models are built and written one at a time so only one model's weights (and one variant's) are in memory.
     /// </summary>
     /// <param name="assetsDirectory">Real Florence-2 config/tokenizer files; see <see cref="FixtureAssetsLocator.Resolve"/>.</param>
     public static void Write(FixtureModelSpec spec, string outputDirectory, string? assetsDirectory = null)
@@ -28,16 +30,20 @@ public static class FixtureModelWriter
         Directory.CreateDirectory(onnxDirectory);
         FixtureConfigFiles.Write(spec, assets, outputDirectory);
 
-        WriteModel(spec, Path.Combine(onnxDirectory, VisionEncoderFile), "vision_encoder", VisionEncoderGraph.Build);
-        WriteModel(spec, Path.Combine(onnxDirectory, EmbedTokensFile), "embed_tokens", EmbedTokensGraph.Build);
-        WriteModel(spec, Path.Combine(onnxDirectory, EncoderFile), "encoder_model", TextEncoderGraph.Build);
-        WriteModel(spec, Path.Combine(onnxDirectory, DecoderMergedFile), "decoder_model_merged", MergedDecoderGraph.Build);
+        WriteModel(spec, onnxDirectory, "vision_encoder", VisionEncoderGraph.Build);
+        WriteModel(spec, onnxDirectory, "embed_tokens", EmbedTokensGraph.Build);
+        WriteModel(spec, onnxDirectory, "encoder_model", TextEncoderGraph.Build);
+        WriteModel(spec, onnxDirectory, "decoder_model_merged", MergedDecoderGraph.Build);
     }
 
-    private static void WriteModel(FixtureModelSpec spec, string path, string graphName, Action<GraphBuilder, FixtureModelSpec> build)
+    /// <summary>Builds <c>{graphName}.onnx</c>, writes it, then derives and writes each variant from it.</summary>
+    private static void WriteModel(FixtureModelSpec spec, string onnxDirectory, string graphName, Action<GraphBuilder, FixtureModelSpec> build)
     {
         var scope = new ModelScope(spec.Seed);
         build(GraphBuilder.ForMainGraph(scope, graphName), spec);
-        OnnxModelFile.Write(scope, path);
+        var model = OnnxModelFile.Create(scope);
+        OnnxModelFile.Write(model, Path.Combine(onnxDirectory, graphName + ".onnx"));
+        foreach (var variant in spec.Variants)
+            OnnxModelFile.Write(WeightVariants.Convert(model, variant), Path.Combine(onnxDirectory, WeightVariants.FileName(graphName, variant)));
     }
 }

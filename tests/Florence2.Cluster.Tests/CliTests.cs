@@ -33,6 +33,7 @@ public sealed class CliTests
     [InlineData("error: --dtype: Unknown dtype 'fp99'", "run", "--model", "m", "--image", "i", "--dtype", "fp99")]
     [InlineData("error: --min-score must be a number; got 'high'", "run", "--model", "m", "--image", "i", "--min-score", "high")]
     [InlineData("error: --logprobs must be true or false; got 'yes'", "run", "--model", "m", "--image", "i", "--logprobs", "yes")]
+    [InlineData("error: unknown variant 'q3' (all, or some of fp16, q8, int8, uint8, q4, q4f16, bnb4)", "fixture", "tiny", "--out", "o", "--variants", "q4,q3")]
     public async Task A_wrong_command_line_is_an_error_line_plus_usage_and_exit_2(string error, params string[] args)
     {
         var (exit, output) = await RunAsync(args);

@@ -171,12 +171,18 @@ public sealed class ProblemDetailsTests(TinyService service) : IClassFixture<Tin
     /// WebApplicationFactory the stop disposes the host at once, so the test observes the state from an
     /// ApplicationStopping callback registered by a hosted service.
     /// </summary>
-    [Fact]
-    public async Task A_model_that_fails_to_load_is_reported_and_stops_the_application_with_exit_code_1()
+    /// <remarks>Cases: a folder that does not exist; a folder without the weight variant Florence2:Model:Dtype asks for.</remarks>
+    [Theory]
+    [InlineData(null, "florence2-no-such-model-")]
+    [InlineData("fp32;decoder_model_merged=q4", "onnx/decoder_model_merged_q4.onnx")]
+    public async Task A_model_that_fails_to_load_is_reported_and_stops_the_application_with_exit_code_1(string? dtype, string named)
     {
         var observed = new TaskCompletionSource<(ModelState State, string? Reason, int ExitCode)>(TaskCreationOptions.RunContinuationsAsynchronously);
-        string missing = Path.Combine(Path.GetTempPath(), "florence2-no-such-model-" + Guid.NewGuid().ToString("N"));
-        await using var factory = new ServiceFactory(missing).WithWebHostBuilder(builder => builder.ConfigureServices(services =>
+        string folder = dtype is null
+            ? Path.Combine(Path.GetTempPath(), "florence2-no-such-model-" + Guid.NewGuid().ToString("N"))
+            : TestModels.Tiny; // fp32 files only
+        var settings = dtype is null ? null : Settings.Of(("Florence2:Model:Dtype", dtype));
+        await using var factory = new ServiceFactory(folder, settings).WithWebHostBuilder(builder => builder.ConfigureServices(services =>
             services.AddHostedService(sp => new StopObserver(sp.GetRequiredService<ModelRuntime>(),
                 sp.GetRequiredService<IHostApplicationLifetime>(), observed))));
         int exitCodeBefore = Environment.ExitCode;
@@ -188,12 +194,12 @@ public sealed class ProblemDetailsTests(TinyService service) : IClassFixture<Tin
             }
             catch (ObjectDisposedException)
             {
-                // A missing folder fails at once: the host may stop itself before the test server finishes starting.
+                // A missing folder or file fails at once: the host may stop itself before the test server finishes starting.
             }
             var (state, reason, exitCode) = await observed.Task.WaitAsync(TimeSpan.FromSeconds(30));
 
             Assert.Equal(ModelState.Failed, state);
-            Assert.Contains(Path.GetFileName(missing), reason, StringComparison.Ordinal);
+            Assert.Contains(named, reason, StringComparison.Ordinal);
             Assert.Equal(1, exitCode);
         }
         finally

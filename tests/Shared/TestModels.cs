@@ -11,4 +11,11 @@ public static class TestModels
 
     public static string Scripted(IReadOnlyList<int> script) =>
         FixtureModelCache.GetOrCreate(FixtureModelSpec.Scripted(script), Root, TestAssets.Directory);
+
+    /// <summary>The tiny model with every weight variant the hub ships (fp16, q8, int8, uint8, q4, q4f16, bnb4) beside fp32.</summary>
+    public static string TinyWithVariants =>
+        FixtureModelCache.GetOrCreate(FixtureModelSpec.Tiny.WithAllVariants(), Root, TestAssets.Directory);
+
+    public static string ScriptedWithVariants(IReadOnlyList<int> script) =>
+        FixtureModelCache.GetOrCreate(FixtureModelSpec.Scripted(script).WithAllVariants(), Root, TestAssets.Directory);
 }

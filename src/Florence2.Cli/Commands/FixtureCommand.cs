@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Florence2.Fixtures;
 using Florence2.Fixtures.Assets;
+using Florence2.Fixtures.Quantization;
 using Florence2.Tokenization;
 
 namespace Florence2.Cli.Commands;
@@ -9,10 +10,11 @@ namespace Florence2.Cli.Commands;
 internal static class FixtureCommand
 {
     public static CliCommand Command { get; } = new("fixture", """
-          florence2 fixture <tiny|base|scripted> --out DIR [--script "<s>text<loc_1>…</s>"] [--assets DIR]
+          florence2 fixture <tiny|base|scripted> --out DIR [--script "<s>text<loc_1>…</s>"] [--variants all|q4,int8,…] [--assets DIR]
               Writes a Florence-2-shaped ONNX model folder with seeded random weights. The tokenizer and config files
               come from --assets, FLORENCE2_ASSETS or ../shared/florence2-assets (the real Florence-2 files).
-        """, ["out", "script", "assets"], RunAsync);
+              --variants also writes the hub's quantized files beside fp32 (fp16, q8, int8, uint8, q4, q4f16, bnb4).
+        """, ["out", "script", "assets", "variants"], RunAsync);
 
     private static Task<int> RunAsync(CommandArguments args)
     {
@@ -25,12 +27,25 @@ internal static class FixtureCommand
             "base" => FixtureModelSpec.Base,
             "scripted" => FixtureModelSpec.Scripted(ScriptIds(args.Required("script"), assets)),
             _ => throw new CommandLineException($"unknown fixture size '{size}' (tiny, base or scripted)"),
-        };
+        } with { Variants = Variants(args.Option("variants")) };
         var stopwatch = Stopwatch.StartNew();
         FixtureModelWriter.Write(spec, output, assets);
         long bytes = new DirectoryInfo(output).EnumerateFiles("*", SearchOption.AllDirectories).Sum(f => f.Length);
         Console.WriteLine($"wrote {spec.Name} model to {output}: {bytes / 1e6:F1} MB in {stopwatch.Elapsed.TotalSeconds:F1} s");
         return Task.FromResult(0);
+    }
+
+    private static IReadOnlyList<string> Variants(string? option)
+    {
+        if (string.IsNullOrWhiteSpace(option)) return [];
+        if (option.Trim() == "all") return WeightVariants.All;
+        var variants = option.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (string variant in variants)
+        {
+            if (!WeightVariants.IsKnown(variant))
+                throw new CommandLineException($"unknown variant '{variant}' (all, or some of {string.Join(", ", WeightVariants.All)})");
+        }
+        return variants;
     }
 
     /// <summary>The script is text in the model's vocabulary, e.g. <c>&lt;s&gt;car&lt;loc_53&gt;…&lt;/s&gt;</c>.</summary>

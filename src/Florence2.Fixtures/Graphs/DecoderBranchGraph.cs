@@ -73,14 +73,11 @@ internal sealed class DecoderBranchGraph(FixtureModelSpec spec, bool usesCache)
         return g.Where(isFuture, g.ScalarFloat(TransformerBlocks.MaskedScore), g.ScalarFloat(0f));
     }
 
-    /// <summary>final LayerNorm, then hidden · Eᵀ with the tied embedding table (+ the script's one-hot boost).</summary>
+    /// <summary>final LayerNorm, then hidden · Eᵀ with the tied embedding table, [B, n, V] (+ the script's one-hot boost).</summary>
     private string Logits(GraphBuilder g, TransformerBlocks blocks, string hidden, string positions)
     {
         var normed = blocks.LayerNorm(hidden, "model.decoder.layer_norm");
-        var flat = g.Reshape(normed, g.Int64s(-1, spec.DModel));
-        var flatLogits = g.MatMulTransposedB(flat, SharedEmbedding.Table(g, spec));
-        var logitsShape = g.Concat(0, g.ShapeSlice(hidden, 0, 2), g.Int64s(spec.VocabSize));
-        var logits = g.Reshape(flatLogits, logitsShape);
+        var logits = g.MatMul(normed, SharedEmbedding.LmHead(g, spec));
         return spec.ScriptTokenIds is null ? logits : g.Add(logits, ScriptBoost(g, positions));
     }
 

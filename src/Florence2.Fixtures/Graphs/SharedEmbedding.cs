@@ -14,5 +14,15 @@ internal static class SharedEmbedding
     /// rows among 51 289) wins the argmax for a wide cone of hidden states, and a few such hubs were most of the output.
     /// </summary>
     public static string Table(GraphBuilder g, FixtureModelSpec spec) =>
-        g.Weight(TensorNames.SharedEmbedding, [spec.VocabSize, spec.DModel], new WeightInit.EqualNormRows(1f));
+        g.Weight(TensorNames.SharedEmbedding, [spec.VocabSize, spec.DModel], TableInit);
+
+    /// <summary>
+    /// The LM head's weight: the tied table transposed to [D, V], read by a plain MatMul as in the real export — so
+    /// the hub's quantizers, which only rewrite MatMuls, quantize the LM head too (it is half of a decoder step's work
+    /// at base size, and most of why the hub's decoder_model_merged_q4 is 64 MB rather than 200).
+    /// </summary>
+    public static string LmHead(GraphBuilder g, FixtureModelSpec spec) =>
+        g.TransposedWeight(TensorNames.SharedEmbedding, [spec.VocabSize, spec.DModel], TableInit, "lm_head.weight.transposed");
+
+    private static WeightInit TableInit { get; } = new WeightInit.EqualNormRows(1f);
 }

@@ -36,6 +36,9 @@ internal sealed class GraphBuilder
 
     public string Weight(string name, long[] shape, WeightInit init) => _scope.Weight(name, shape, init);
 
+    public string TransposedWeight(string sourceName, long[] sourceShape, WeightInit init, string name) =>
+        _scope.TransposedWeight(sourceName, sourceShape, init, name);
+
     public string Int64s(params long[] values) =>
         _scope.Constant(TensorFactory.Int64s(ConstantName("i64", values), [values.Length], values));
 

@@ -30,10 +30,6 @@ internal static class GraphBuilderOps
     public static string ReduceSum(this GraphBuilder g, string x, long axis) =>
         g.Node("ReduceSum", [x, g.Int64s(axis)], Attr.Int("keepdims", 1));
 
-    /// <summary>Shape(x)[start:end] as a 1-D int64 tensor.</summary>
-    public static string ShapeSlice(this GraphBuilder g, string x, long start, long end) =>
-        g.Node("Shape", [x], Attr.Int("start", start), Attr.Int("end", end));
-
     /// <summary>Size of one dimension of x as an int64 scalar (what Range needs).</summary>
     public static string DimSize(this GraphBuilder g, string x, long axis) =>
         g.Gather(g.Node("Shape", [x]), g.ScalarInt64(axis));
@@ -46,10 +42,6 @@ internal static class GraphBuilderOps
             Attr.Ints("kernel_shape", kernel, kernel),
             Attr.Ints("strides", stride, stride),
             Attr.Ints("pads", padding, padding, padding, padding));
-
-    /// <summary>a · bᵀ for 2-D a, letting b stay in its stored [N, K] layout (tied embeddings).</summary>
-    public static string MatMulTransposedB(this GraphBuilder g, string a, string b) =>
-        g.Node("Gemm", [a, b], Attr.Int("transB", 1));
 
     public static string OneHot(this GraphBuilder g, string indices, string depth, string offOnValues) =>
         g.Node("OneHot", [indices, depth, offOnValues], Attr.Int("axis", -1));

@@ -29,6 +29,24 @@ internal sealed class ModelScope(ulong seed)
         return Add(TensorFactory.Floats(name, shape, init, seed ^ Fnv1a(name)));
     }
 
+    /// <summary>
+    /// Adds <paramref name="name"/>: the values <see cref="Weight"/> gives <paramref name="sourceName"/> (a 2-D
+    /// <paramref name="sourceShape"/>), transposed. The source itself is not added, so a file that only needs the
+    /// transposed copy does not carry both.
+    /// </summary>
+    public string TransposedWeight(string sourceName, long[] sourceShape, WeightInit init, string name)
+    {
+        if (_initializers.ContainsKey(name)) return name;
+        var source = TensorFactory.Floats(sourceName, sourceShape, init, seed ^ Fnv1a(sourceName));
+        int rows = checked((int)sourceShape[0]), columns = checked((int)sourceShape[1]);
+        var values = TensorFactory.ReadFloats(source);
+        var transposed = new float[values.Length];
+        for (var r = 0; r < rows; r++)
+            for (var c = 0; c < columns; c++)
+                transposed[c * rows + r] = values[r * columns + c];
+        return Add(TensorFactory.Float(name, [columns, rows], transposed));
+    }
+
     /// <summary>Adds a fixed-content initializer; identical constants are stored once.</summary>
     public string Constant(TensorProto tensor)
     {

@@ -27,6 +27,18 @@ internal static class TensorFactory
         return WithRawData(name, ElementType.Float, shape, bytes);
     }
 
+    /// <summary>A tensor of any element type from its little-endian bytes (quantized weights, float16 tables).</summary>
+    public static TensorProto Raw(string name, ElementType type, IReadOnlyList<long> shape, byte[] bytes) =>
+        WithRawData(name, type, shape, bytes);
+
+    /// <summary>The float values of a float32 initializer, whether stored in raw_data or float_data.</summary>
+    public static float[] ReadFloats(TensorProto tensor)
+    {
+        if (tensor.DataType != (int)ElementType.Float)
+            throw new ArgumentException($"Tensor '{tensor.Name}' is not float32.", nameof(tensor));
+        return tensor.RawData.IsEmpty ? [.. tensor.FloatData] : MemoryMarshal.Cast<byte, float>(tensor.RawData.Span).ToArray();
+    }
+
     private static TensorProto WithRawData(string name, ElementType type, IReadOnlyList<long> shape, byte[] bytes)
     {
         if (!BitConverter.IsLittleEndian)

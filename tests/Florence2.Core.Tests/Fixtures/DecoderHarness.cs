@@ -1,4 +1,5 @@
 using Florence2.Fixtures;
+using Florence2.Fixtures.Quantization;
 
 namespace Florence2.Tests.Fixtures;
 
@@ -9,12 +10,16 @@ public sealed class DecoderHarness : IDisposable
 
     private readonly OrtModel _embed;
 
-    public DecoderHarness(string modelDirectory, FixtureModelSpec spec)
+    /// <param name="variant">A weight variant (<c>q4</c>, …) of both files; null for fp32.</param>
+    public DecoderHarness(string modelDirectory, FixtureModelSpec spec, string? variant = null)
     {
         Spec = spec;
-        _embed = new OrtModel(TinyModelsFixture.ModelPath(modelDirectory, FixtureModelWriter.EmbedTokensFile));
-        Decoder = new OrtModel(TinyModelsFixture.ModelPath(modelDirectory, FixtureModelWriter.DecoderMergedFile));
+        _embed = new OrtModel(TinyModelsFixture.ModelPath(modelDirectory, FileOf("embed_tokens", variant)));
+        Decoder = new OrtModel(TinyModelsFixture.ModelPath(modelDirectory, FileOf("decoder_model_merged", variant)));
     }
+
+    private static string FileOf(string baseName, string? variant) =>
+        variant is null ? baseName + ".onnx" : WeightVariants.FileName(baseName, variant);
 
     public FixtureModelSpec Spec { get; }
     public OrtModel Decoder { get; }

@@ -44,6 +44,19 @@ public sealed record FloatTensor(float[] Data, long[] Shape)
         return max;
     }
 
+    /// <summary>‖a − b‖ / ‖a‖ over all elements: how far a quantized model's output is from the fp32 one.</summary>
+    public static double RelativeError(ReadOnlySpan<float> reference, ReadOnlySpan<float> other)
+    {
+        Assert.Equal(reference.Length, other.Length);
+        double difference = 0, norm = 0;
+        for (var i = 0; i < reference.Length; i++)
+        {
+            difference += (reference[i] - (double)other[i]) * (reference[i] - (double)other[i]);
+            norm += reference[i] * (double)reference[i];
+        }
+        return Math.Sqrt(difference / norm);
+    }
+
     public static int ArgMax(ReadOnlySpan<float> values)
     {
         var best = 0;
