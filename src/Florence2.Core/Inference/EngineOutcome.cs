@@ -11,6 +11,12 @@ namespace Florence2.Inference;
 public sealed record StageTimings(int BatchSize, double VisionMs, double EncoderMs, double DecoderMs, int DecoderSteps)
 {
     public double TotalMs => VisionMs + EncoderMs + DecoderMs;
+
+    /// <summary>Distinct images the batch ran through the vision encoder (rows sharing an image share its pass).</summary>
+    public int VisionImages { get; init; }
+
+    /// <summary>Distinct images of the batch whose vision features came from the cache (no encoder pass).</summary>
+    public int VisionCacheHits { get; init; }
 }
 
 /// <summary>The model's answer for one request.</summary>

@@ -2,6 +2,7 @@ using Florence2.Batching;
 using Florence2.Generation;
 using Florence2.Imaging;
 using Florence2.Inference;
+using Florence2.Inference.VisionCache;
 using Florence2.Models;
 using Florence2.Provisioning;
 using Florence2.Tasks;
@@ -40,6 +41,12 @@ public sealed class Florence2Model : IAsyncDisposable
     /// <summary>Why that provider was chosen (e.g. why CUDA was not available).</summary>
     public string ProviderReason => _pool.Primary.Provider.Reason;
 
+    /// <summary>The vision-feature cache's counts so far, or null when the cache is off (benchmarks read it).</summary>
+    public VisionCacheStatistics? VisionCacheStatistics => _pool.Primary.VisionCache?.Statistics;
+
+    /// <summary>Images the model instances have run through the vision encoder since loading (warm-up included).</summary>
+    public long VisionImagesEncoded => _pool.Engines.Sum(engine => engine.VisionImagesEncoded);
+
     /// <summary>Requests waiting in the queue.</summary>
     public int QueueDepth => _batcher.QueueDepth;
 
@@ -54,7 +61,8 @@ public sealed class Florence2Model : IAsyncDisposable
         var logger = loggers.CreateLogger<Florence2Model>();
         string path = await ResolveFolderAsync(settings, time, loggers, cancellationToken).ConfigureAwait(false);
         var folder = ModelFolder.Open(path, ModelPrecision.Parse(settings.Source.Dtype));
-        var pool = Florence2EnginePool.Create(folder, settings.Inference, logger);
+        var visionCache = VisionFeatureCache.Create(settings.Cache, settings.VisionCacheMetrics);
+        var pool = Florence2EnginePool.Create(folder, settings.Inference, logger, visionCache);
         try
         {
             var decoder = new SafeImageDecoder(settings.Images);
@@ -181,7 +189,9 @@ public sealed class Florence2Model : IAsyncDisposable
     private static void WarmUp(Florence2EnginePool pool, ImagePreprocessor images, int maxBatchSize, CancellationToken cancellationToken)
     {
         var settings = new GenerationSettings { NumBeams = 1, MaxNewTokens = 4 };
-        var image = WarmUpImage.Create(images);
+        // A different picture per row, so the vision encoder also runs at the full batch size (rows sharing an
+        // image share one pass).
+        var pictures = Enumerable.Range(0, Math.Max(1, maxBatchSize)).Select(variant => WarmUpImage.Create(images, variant)).ToArray();
         var prompts = new[] { TaskCatalog.ObjectDetection, TaskCatalog.Caption, TaskCatalog.Ocr, TaskCatalog.ReferringExpressionSegmentation }
             .Select(task => PromptBuilder.Build(task, task.InputKind == TaskInputKind.Text ? "a car" : null))
             .ToArray();
@@ -193,7 +203,7 @@ public sealed class Florence2Model : IAsyncDisposable
                 foreach (int size in maxBatch == 1 ? new[] { 1 } : [1, maxBatch])
                 {
                     var batch = Enumerable.Range(0, size)
-                        .Select(_ => new EngineRequest { Image = image, Prompt = prompt, Generation = settings })
+                        .Select(row => new EngineRequest { Image = pictures[row], Prompt = prompt, Generation = settings, UseVisionCache = false })
                         .ToArray();
                     var failed = engine.RunBatch(batch, cancellationToken: cancellationToken).FirstOrDefault(o => o.Status == EngineOutcomeStatus.Failed);
                     if (failed is not null) throw new InvalidOperationException($"Warm-up failed: {failed.Error?.Message}", failed.Error);
