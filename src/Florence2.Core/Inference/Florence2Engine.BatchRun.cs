@@ -22,6 +22,7 @@ public sealed partial class Florence2Engine
         private double _encoderMs;
         private int _visionImages;
         private int _visionCacheHits;
+        private readonly VisionFeatureSource[] _visionSources = new VisionFeatureSource[requests.Count];
 
         public IReadOnlyList<EngineOutcome> Outcomes => _outcomes.Select(o => o!).ToArray();
 
@@ -142,6 +143,7 @@ public sealed partial class Florence2Engine
             var pass = new VisionPass(engine, _runOptions);
             var features = pass.Run([.. live.Select(r => r.Request)]);
             (_visionImages, _visionCacheHits) = (pass.Encoded, pass.CacheHits);
+            for (int r = 0; r < live.Count; r++) _visionSources[live[r].Index] = pass.RowSources[r];
             return features;
         }
 
@@ -267,6 +269,7 @@ public sealed partial class Florence2Engine
             {
                 VisionImages = _visionImages,
                 VisionCacheHits = _visionCacheHits,
+                VisionSource = _visionSources[request.Index],
             };
             var result = new EngineResult(ids, text, timings)
             {

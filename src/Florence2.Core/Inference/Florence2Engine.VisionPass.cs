@@ -21,12 +21,19 @@ public sealed partial class Florence2Engine
         /// <summary>Distinct images whose features came from the cache.</summary>
         public int CacheHits { get; private set; }
 
+        /// <summary>Per row, where its features came from (set by <see cref="Run"/>).</summary>
+        public VisionFeatureSource[] RowSources { get; private set; } = [];
+
         public OrtValue Run(IReadOnlyList<EngineRequest> requests)
         {
             var rows = requests.Select(r => r.Image).ToArray();
             var (distinct, imageOfRow) = Distinct(rows);
             var cache = requests.All(r => r.UseVisionCache) ? engine._visionCache : null;
-            if (cache is null && distinct.Count == rows.Length) return EncodeAll(rows);
+            if (cache is null && distinct.Count == rows.Length)
+            {
+                RowSources = new VisionFeatureSource[rows.Length]; // all Encoded
+                return EncodeAll(rows);
+            }
 
             // Each distinct image: its pixels, then (with the cache) its key, a same-key image of this batch or a hit.
             var features = new float[distinct.Count][];
@@ -65,6 +72,7 @@ public sealed partial class Florence2Engine
             EncodeInto(toEncode, pixels, features);
             foreach (int image in toEncode) cache?.Add(keys[image], features[image]);
 
+            RowSources = SourcesOf(imageOfRow, sameAs, features.Select((f, image) => toEncode.Contains(image)).ToArray());
             int featureLength = features[sameAs[0]].Length;
             var all = new float[rows.Length * featureLength];
             for (int r = 0; r < rows.Length; r++)
@@ -109,6 +117,24 @@ public sealed partial class Florence2Engine
             binding.BindInput("pixel_values", pixelValues);
             binding.BindOutputToDevice("image_features", outputMemory);
             return engine._sessions.Vision.RunWithBoundResults(runOptions, binding).Single();
+        }
+
+        /// <summary>
+        /// Marks the first row of each encoded image Encoded, the other rows that use its features Shared, and every
+        /// row of an image taken from the cache Cached.
+        /// </summary>
+        private static VisionFeatureSource[] SourcesOf(int[] imageOfRow, int[] sameAs, bool[] encoded)
+        {
+            var sources = new VisionFeatureSource[imageOfRow.Length];
+            var claimed = new HashSet<int>();
+            for (int r = 0; r < imageOfRow.Length; r++)
+            {
+                int owner = sameAs[imageOfRow[r]];
+                sources[r] = !encoded[owner] ? VisionFeatureSource.Cached
+                    : claimed.Add(owner) ? VisionFeatureSource.Encoded
+                    : VisionFeatureSource.Shared;
+            }
+            return sources;
         }
 
         /// <summary>The distinct sources (by reference) and, per row, the index of its source among them.</summary>

@@ -92,27 +92,74 @@ public sealed class Florence2Model : IAsyncDisposable
     /// </summary>
     /// <exception cref="InvalidRequestException">A field is out of range or does not fit the task.</exception>
     /// <exception cref="ImageRejectedException">The image is empty, too large, of a refused format or undecodable.</exception>
-    public PreparedInput Prepare(ReadOnlyMemory<byte> image, TaskRequest request, RequestLimits limits)
+    public PreparedInput Prepare(ReadOnlyMemory<byte> image, TaskRequest request, RequestLimits limits) =>
+        PrepareEach(image, [request], limits, indexed: false)[0];
+
+    /// <summary>
+    /// Several tasks on one image: the image is decoded and resized once, and every input shares the same pixels, so
+    /// rows of one batch run the vision encoder once for all of them. Checks as <see cref="Prepare"/>: every request's
+    /// fields first, then the image, then each prompt.
+    /// </summary>
+    /// <exception cref="InvalidRequestException">
+    /// A request's field is out of range or does not fit its task; <see cref="InvalidRequestException.RequestIndex"/> says which.
+    /// </exception>
+    /// <exception cref="ImageRejectedException">The image is empty, too large, of a refused format or undecodable.</exception>
+    public IReadOnlyList<PreparedInput> PrepareAll(ReadOnlyMemory<byte> image, IReadOnlyList<TaskRequest> requests, RequestLimits limits) =>
+        PrepareEach(image, requests, limits, indexed: true);
+
+    private PreparedInput[] PrepareEach(ReadOnlyMemory<byte> image, IReadOnlyList<TaskRequest> requests, RequestLimits limits, bool indexed)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        TaskRequestValidator.CheckText(request.Text, limits);
-        TaskRequestValidator.CheckMinScore(request.MinScore);
-        var settings = TaskRequestValidator.Settings(request, _folder.Config.GenerationDefaults, limits);
+        ArgumentNullException.ThrowIfNull(requests);
+        ArgumentOutOfRangeException.ThrowIfZero(requests.Count);
+        var settings = new GenerationSettings[requests.Count];
+        for (int i = 0; i < requests.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(requests[i]);
+            settings[i] = InRequest(indexed ? i : null, () =>
+            {
+                TaskRequestValidator.CheckText(requests[i].Text, limits);
+                TaskRequestValidator.CheckMinScore(requests[i].MinScore);
+                return TaskRequestValidator.Settings(requests[i], _folder.Config.GenerationDefaults, limits);
+            });
+        }
         using var decoded = _decoder.Decode(image);
         var pixels = _images.Prepare(decoded);
-        string prompt = BuildPrompt(request, decoded.Width, decoded.Height);
-        int[] ids;
+        var inputs = new PreparedInput[requests.Count];
+        for (int i = 0; i < requests.Count; i++)
+        {
+            var request = requests[i];
+            var (prompt, ids) = InRequest(indexed ? i : null, () => PromptOf(request, decoded.Width, decoded.Height));
+            var engineRequest = new EngineRequest { Image = pixels, Prompt = prompt, PromptIds = ids, Generation = settings[i] };
+            inputs[i] = new PreparedInput(request.Task, engineRequest, decoded.Width, decoded.Height, decoded.FormatName);
+        }
+        return inputs;
+    }
+
+    /// <summary>Runs a check of request <paramref name="index"/>; when given, its refusal says which request it was.</summary>
+    private static T InRequest<T>(int? index, Func<T> check)
+    {
         try
         {
-            ids = _pool.Primary.EncodePrompt(prompt);
+            return check();
+        }
+        catch (InvalidRequestException invalid) when (index is not null)
+        {
+            throw new InvalidRequestException(invalid.Field, invalid.Message) { RequestIndex = index };
+        }
+    }
+
+    private (string Prompt, int[] Ids) PromptOf(TaskRequest request, int width, int height)
+    {
+        string prompt = BuildPrompt(request, width, height);
+        try
+        {
+            return (prompt, _pool.Primary.EncodePrompt(prompt));
         }
         catch (PromptTooLongException tooLong)
         {
             throw new InvalidRequestException(RequestFields.Text,
                 $"The prompt is {tooLong.Tokens} tokens long; this model accepts at most {tooLong.MaxTokens}. Shorten 'text'.");
         }
-        var engineRequest = new EngineRequest { Image = pixels, Prompt = prompt, PromptIds = ids, Generation = settings };
-        return new PreparedInput(request.Task, engineRequest, decoded.Width, decoded.Height, decoded.FormatName);
     }
 
     /// <summary>
