@@ -28,7 +28,7 @@ internal sealed class AnalyzeOperationFilter(IOptions<LimitsOptions> limits) : I
             "field per task) or application/json (base64).";
 
         if (body.Content.TryGetValue(Multipart, out var form) && form is OpenApiMediaType formMedia
-            && formMedia.Schema is OpenApiSchema formSchema && formSchema.Properties is { } properties)
+            && FormSchema(formMedia, context) is { Properties: { } properties } formSchema)
         {
             formSchema.Required = new HashSet<string> { "image", "tasks" };
             if (properties.TryGetValue("tasks", out var tasks) && tasks is OpenApiSchema tasksSchema)
@@ -37,12 +37,18 @@ internal sealed class AnalyzeOperationFilter(IOptions<LimitsOptions> limits) : I
                 tasksSchema.MaxItems = limits.Value.MaxTasksPerRequest;
                 tasksSchema.Examples = [new JsonArray("od", "caption")];
             }
-            foreach (var (name, example) in new (string, JsonNode)[] { ("num_beams", 3), ("max_new_tokens", 1024), ("mask_format", ""), ("min_score", 0), ("logprobs", false) })
+            var examples = new (string, JsonNode)[]
+            {
+                ("num_beams", Math.Min(TaskRequestExamples.NumBeams, limits.Value.MaxNumBeams)), ("max_new_tokens", limits.Value.MaxNewTokens),
+                ("mask_format", ""), ("min_score", 0), ("logprobs", false),
+            };
+            foreach (var (name, example) in examples)
                 if (properties.TryGetValue(name, out var property) && property is OpenApiSchema schema) schema.Examples = [example];
             if (properties.TryGetValue("num_beams", out var beams) && beams is OpenApiSchema beamsSchema)
                 (beamsSchema.Minimum, beamsSchema.Maximum) = ("1", limits.Value.MaxNumBeams.ToString(CultureInfo.InvariantCulture));
+            if (properties.TryGetValue("max_new_tokens", out var budget) && budget is OpenApiSchema budgetSchema)
+                (budgetSchema.Minimum, budgetSchema.Maximum) = ("1", limits.Value.MaxNewTokens.ToString(CultureInfo.InvariantCulture));
         }
-        // Swagger UI's form multiplies the form schema's examples into every operation; the form is generated per operation.
         var json = context.SchemaGenerator.GenerateSchema(typeof(AnalyzeRequestJson), context.SchemaRepository);
         var item = context.SchemaGenerator.GenerateSchema(typeof(AnalyzeTaskItem), context.SchemaRepository);
         if (context.SchemaRepository.Schemas.TryGetValue(nameof(AnalyzeRequestJson), out var shared) && shared is OpenApiSchema jsonSchema
@@ -64,5 +70,13 @@ internal sealed class AnalyzeOperationFilter(IOptions<LimitsOptions> limits) : I
 
         operation.Parameters ??= [];
         operation.Parameters.Add(TaskResponseOperationFilter.TimeoutHeader());
+    }
+
+    /// <summary>The form's schema: inline, or the <see cref="AnalyzeRequestForm"/> component it refers to (used by this operation only).</summary>
+    private static OpenApiSchema? FormSchema(OpenApiMediaType media, OperationFilterContext context)
+    {
+        if (media.Schema is OpenApiSchema inline && inline.Properties is { Count: > 0 }) return inline;
+        context.SchemaGenerator.GenerateSchema(typeof(AnalyzeRequestForm), context.SchemaRepository);
+        return context.SchemaRepository.Schemas.TryGetValue(nameof(AnalyzeRequestForm), out var shared) ? shared as OpenApiSchema : null;
     }
 }
