@@ -25,8 +25,8 @@ public sealed class AnalyzeEndpointTests
         byte[] image = TestImages.Png(256, 192, seed: 8);
 
         using var form = TaskRequests.Multipart(image, new Dictionary<string, string> { ["num_beams"] = "1", ["max_new_tokens"] = "6" });
-        form.Add(new StringContent("od"), "tasks");
-        form.Add(new StringContent("caption"), "tasks");
+        form.Add(new StringContent("od, caption"), "tasks"); // names may share a field
+
         form.Add(new StringContent("""{"task": "phrase_grounding", "text": "a green car", "max_new_tokens": 4}"""), "tasks");
         using var multipart = await client.PostAsync("/v1/analyze", form);
         var tasks = new object[] { "od", "caption", new Dictionary<string, object> { ["task"] = "phrase_grounding", ["text"] = "a green car", ["max_new_tokens"] = 4 } };
@@ -148,5 +148,7 @@ public sealed class AnalyzeVisionPassTests
         Assert.Equal(one["results"]!.AsArray().Select(r => (string?)r!["raw"]), two["results"]!.AsArray().Select(r => (string?)r!["raw"]));
         Assert.Equal(1, metrics.Value("florence2_vision_cache_hits_total"));
         Assert.Equal(1, metrics.Value("florence2_vision_encoded_images_total"));
+        Assert.Equal(1, metrics.Value("florence2_vision_cache_misses_total"));
+        Assert.True(metrics.Value("florence2_vision_cache_bytes") > 0, metrics.Text);
     }
 }

@@ -11,7 +11,8 @@ public sealed class AnalyzeRequestForm
 
     /// <summary>
     /// One field per task, in the order the answers should come: a task name (<c>od</c>, <c>caption</c>) or a JSON
-    /// object with the task and its inputs, e.g. <c>{"task": "phrase_grounding", "text": "a green car"}</c>.
+    /// object with the task and its inputs, e.g. <c>{"task": "phrase_grounding", "text": "a green car"}</c>. A field
+    /// may also list several names separated by commas (<c>od,caption</c>).
     /// </summary>
     public required IReadOnlyList<string> Tasks { get; init; }
 

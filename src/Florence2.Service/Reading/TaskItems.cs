@@ -7,8 +7,8 @@ namespace Florence2.Service.Reading;
 /// <summary>
 /// Reads <c>tasks</c> (POST /v1/analyze). In JSON: an array whose items are task names (<c>"od"</c>) or objects with
 /// a task and its own fields (<c>{"task": "phrase_grounding", "text": "a car"}</c>). In multipart/form-data: one
-/// <c>tasks</c> field per item, in order, each a task name or such an object written as JSON (a JSON array of items
-/// in one field is read the same way).
+/// <c>tasks</c> field per item, in order, each a task name or such an object written as JSON; a field may also hold
+/// several names separated by commas (as Swagger UI sends an array) or a JSON array of items.
 /// </summary>
 internal static class TaskItems
 {
@@ -44,8 +44,12 @@ internal static class TaskItems
             }
             else
             {
-                CheckCount(items.Count + 1, limits);
-                items.Add(new TaskItem($"{KnownFields.Tasks}[{items.Count}]", text));
+                // Names may also come comma-separated in one field (-F tasks=od,caption; Swagger UI sends an array so).
+                foreach (string name in text.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries))
+                {
+                    CheckCount(items.Count + 1, limits);
+                    items.Add(new TaskItem($"{KnownFields.Tasks}[{items.Count}]", name));
+                }
             }
         }
         CheckCount(items.Count, limits);
