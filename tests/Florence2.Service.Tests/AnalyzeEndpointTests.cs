@@ -26,7 +26,6 @@ public sealed class AnalyzeEndpointTests
 
         using var form = TaskRequests.Multipart(image, new Dictionary<string, string> { ["num_beams"] = "1", ["max_new_tokens"] = "6" });
         form.Add(new StringContent("od, caption"), "tasks"); // names may share a field
-
         form.Add(new StringContent("""{"task": "phrase_grounding", "text": "a green car", "max_new_tokens": 4}"""), "tasks");
         using var multipart = await client.PostAsync("/v1/analyze", form);
         var tasks = new object[] { "od", "caption", new Dictionary<string, object> { ["task"] = "phrase_grounding", ["text"] = "a green car", ["max_new_tokens"] = 4 } };
