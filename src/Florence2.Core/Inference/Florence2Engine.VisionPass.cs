@@ -1,5 +1,6 @@
 using Florence2.Inference.VisionCache;
 using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Florence2.Inference;
 
@@ -36,22 +37,25 @@ public sealed partial class Florence2Engine
             }
 
             // Each distinct image: its pixels, then (with the cache) its key, a same-key image of this batch or a hit.
+            // Pixels and features live in native tensors: 7 MB per image would otherwise churn the large object heap.
+            var (width, height) = engine._imageSize;
+            using var pixels = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float,
+                [distinct.Count, 3, height, width]);
             var features = new float[distinct.Count][];
-            var pixels = new float[distinct.Count][];
             var keys = new VisionFeatureKey[distinct.Count];
             var sameAs = Enumerable.Range(0, distinct.Count).ToArray();
             var firstWithKey = new Dictionary<VisionFeatureKey, int>();
             var toEncode = new List<int>();
             for (int image = 0; image < distinct.Count; image++)
             {
-                pixels[image] = new float[_perImage];
-                distinct[image].WritePixelValues(pixels[image], engine._imageSize.Width, engine._imageSize.Height);
+                var slot = pixels.GetTensorMutableDataAsSpan<float>().Slice(image * _perImage, _perImage);
+                distinct[image].WritePixelValues(slot, width, height);
                 if (cache is null)
                 {
                     toEncode.Add(image);
                     continue;
                 }
-                keys[image] = VisionFeatureKey.Of(engine._modelIdentity, pixels[image]);
+                keys[image] = VisionFeatureKey.Of(engine._modelIdentity, slot);
                 if (firstWithKey.TryGetValue(keys[image], out int first))
                 {
                     sameAs[image] = first;
@@ -72,20 +76,24 @@ public sealed partial class Florence2Engine
             EncodeInto(toEncode, pixels, features);
             foreach (int image in toEncode) cache?.Add(keys[image], features[image]);
 
-            RowSources = SourcesOf(imageOfRow, sameAs, features.Select((f, image) => toEncode.Contains(image)).ToArray());
+            var encoded = new bool[distinct.Count];
+            foreach (int image in toEncode) encoded[image] = true;
+            RowSources = SourcesOf(imageOfRow, sameAs, encoded);
             int featureLength = features[sameAs[0]].Length;
-            var all = new float[rows.Length * featureLength];
-            for (int r = 0; r < rows.Length; r++)
-                features[sameAs[imageOfRow[r]]].CopyTo(all.AsSpan(r * featureLength, featureLength));
             int hidden = engine.Dimensions.HiddenSize;
-            return OrtValue.CreateTensorValueFromMemory(all, [rows.Length, featureLength / hidden, hidden]);
+            var all = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float,
+                [rows.Length, featureLength / hidden, hidden]);
+            var allData = all.GetTensorMutableDataAsSpan<float>();
+            for (int r = 0; r < rows.Length; r++)
+                features[sameAs[imageOfRow[r]]].CopyTo(allData.Slice(r * featureLength, featureLength));
+            return all;
         }
 
         /// <summary>The original path: every row's pixels into one tensor, output left where the device put it.</summary>
         private OrtValue EncodeAll(IPixelSource[] rows)
         {
             var (width, height) = engine._imageSize;
-            using var pixels = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, Microsoft.ML.OnnxRuntime.Tensors.TensorElementType.Float,
+            using var pixels = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float,
                 [rows.Length, 3, height, width]);
             var all = pixels.GetTensorMutableDataAsSpan<float>();
             for (int r = 0; r < rows.Length; r++)
@@ -95,18 +103,30 @@ public sealed partial class Florence2Engine
             return Vision(pixels, engine._deviceMemory);
         }
 
-        /// <summary>Runs the encoder on the listed images in one pass and copies each one's features to the host.</summary>
-        private void EncodeInto(List<int> images, float[][] pixels, float[][] features)
+        /// <summary>
+        /// Runs the encoder in one pass on the listed images of <paramref name="pixels"/> (all of them as they are, or a
+        /// copy of just those) and copies each one's features to the host.
+        /// </summary>
+        private void EncodeInto(List<int> images, OrtValue pixels, float[][] features)
         {
             if (images.Count == 0) return;
             var (width, height) = engine._imageSize;
-            var input = new float[images.Count * _perImage];
-            for (int i = 0; i < images.Count; i++) pixels[images[i]].CopyTo(input.AsSpan(i * _perImage));
-            using var pixelValues = OrtValue.CreateTensorValueFromMemory(input, [images.Count, 3, height, width]);
-            using var output = Vision(pixelValues, OrtMemoryInfo.DefaultInstance);
-            var data = output.GetTensorDataAsSpan<float>();
-            int length = data.Length / images.Count;
-            for (int i = 0; i < images.Count; i++) features[images[i]] = data.Slice(i * length, length).ToArray();
+            int distinct = (int)pixels.GetTensorTypeAndShape().Shape[0];
+            OrtValue? subset = null;
+            if (images.Count != distinct)
+            {
+                subset = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, [images.Count, 3, height, width]);
+                var from = pixels.GetTensorDataAsSpan<float>();
+                var to = subset.GetTensorMutableDataAsSpan<float>();
+                for (int i = 0; i < images.Count; i++) from.Slice(images[i] * _perImage, _perImage).CopyTo(to.Slice(i * _perImage, _perImage));
+            }
+            using (subset)
+            using (var output = Vision(subset ?? pixels, OrtMemoryInfo.DefaultInstance))
+            {
+                var data = output.GetTensorDataAsSpan<float>();
+                int length = data.Length / images.Count;
+                for (int i = 0; i < images.Count; i++) features[images[i]] = data.Slice(i * length, length).ToArray();
+            }
             Encoded = images.Count;
             Interlocked.Add(ref engine._visionImagesEncoded, images.Count);
         }
