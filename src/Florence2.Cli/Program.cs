@@ -3,7 +3,7 @@ using Florence2.Cli.Commands;
 
 // florence2 — the project's command-line tool: writes fixture models, runs one image, profiles the engine, shows pixels.
 // Exit codes: 0 success (and --help), 1 the work failed (model, image, inference), 2 the command line is wrong.
-CliCommand[] commands = [FixtureCommand.Command, RunCommand.Command, ProfileCommand.Command, PixelsCommand.Command];
+CliCommand[] commands = [FixtureCommand.Command, RunCommand.Command, AnalyzeCommand.Command, ProfileCommand.Command, PixelsCommand.Command];
 string usage = "usage:\n" + string.Join("\n", commands.Select(c => c.Usage)) +
     "\n  florence2 <command> --help\n      Shows the command's usage.";
 

@@ -32,6 +32,7 @@ app.MapDetectApi();
 app.MapCaptionApi();
 app.MapOcrApi();
 app.MapSegmentApi();
+app.MapAnalyzeApi();
 app.MapPlaygroundApi();
 
 return app.RunUntilShutdown();

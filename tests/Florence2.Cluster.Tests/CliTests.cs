@@ -13,6 +13,7 @@ public sealed class CliTests
     [InlineData("--help")]
     [InlineData("-h")]
     [InlineData("run", "--help")]
+    [InlineData("analyze", "--help")]
     [InlineData("fixture", "-h")]
     [InlineData("profile", "--help")]
     public async Task Help_prints_usage_and_exits_0(params string[] args)
@@ -88,6 +89,22 @@ public sealed class CliTests
         Assert.All(tokens, t => Assert.True((double)t!["logprob"]! <= 0));
         // Greedy: the sequence score is the mean token log-probability.
         Assert.Equal(tokens.Average(t => (double)t!["logprob"]!), (double)answer["sequence_score"]!, 1e-5);
+    }
+
+    [Fact]
+    public async Task Analyze_prints_every_tasks_answer_in_order_from_one_vision_pass()
+    {
+        var (exit, output) = await RunAsync(["analyze", "--model", TestModels.Tiny, "--image", Gradient(), "--tasks", "od,caption,phrase_grounding",
+            "--text", "a green car", "--beams", "1", "--max-new-tokens", "6"]);
+
+        Assert.True(exit == 0, output);
+        var answer = JsonNode.Parse(output)!.AsObject();
+        Assert.Equal(1, (int)answer["vision_passes"]!);
+        Assert.Equal(96, (int?)answer["image"]!["width"]);
+        var results = answer["results"]!.AsArray();
+        Assert.Equal(["<OD>", "<CAPTION>", "<CAPTION_TO_PHRASE_GROUNDING>"], results.Select(r => (string?)r!["task"]));
+        Assert.Contains("a green car", (string?)results[2]!["prompt"], StringComparison.Ordinal);
+        Assert.All(results, r => Assert.Equal(3, (int)r!["timings"]!["batch_size"]!));
     }
 
     private static async Task<(int Exit, string Output)> RunAsync(string[] args)

@@ -14,6 +14,7 @@ public sealed class ConfigurationTests
         { "Florence2:Batching:MaxBatchSize", "0", "Florence2:Batching:MaxBatchSize" },
         { "Florence2:Batching:MaxQueueSize", "0", "Florence2:Batching:MaxQueueSize" },
         { "Florence2:Batching:MaxQueueDelayMs", "-1", "Florence2:Batching:MaxQueueDelayMs" },
+        { "Florence2:Cache:VisionFeaturesMb", "-1", "Florence2:Cache:VisionFeaturesMb" },
         { "Florence2:Inference:Instances", "0", "Florence2:Inference:Instances" },
         { "Florence2:Service:LogFormat", "xml", "Florence2:Service:LogFormat" },
         { "Florence2:Model:Dtype", "fp64", "Florence2:Model:Dtype" },

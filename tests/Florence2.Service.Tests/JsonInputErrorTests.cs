@@ -13,7 +13,7 @@ namespace Florence2.Service.Tests;
 /// </summary>
 public sealed class JsonInputErrorTests(TinyService service) : IClassFixture<TinyService>
 {
-    private const string Known = "the fields are image, images, task, text, region, num_beams, max_new_tokens, mask_format, min_score, logprobs";
+    private const string Known = "the fields are image, images, task, tasks, text, region, num_beams, max_new_tokens, mask_format, min_score, logprobs";
     private const string RegionForms = "'region' must be \"x1,y1,x2,y2\", an array of four numbers, or four <loc_N> tokens; got";
 
     private static readonly byte[] Image = TestImages.Png(32, 24);

@@ -35,37 +35,49 @@ internal static class RunCommand
         TaskRequestValidator.CheckMinScore(request.MinScore);
         var limits = new RequestLimits();
         // Every option is checked before anything is read or loaded, so a wrong command line is always exit 2.
-        var settings = new ModelLoadSettings
-        {
-            LocalPath = args.Required("model"),
-            Source = new ModelSourceOptions { Dtype = Dtype(args) },
-            Inference = new InferenceOptions { Provider = args.Choice("provider", ExecutionProviderKind.Auto) },
-            WarmUp = false,
-        };
+        var settings = LoadSettings(args);
         byte[] image = await File.ReadAllBytesAsync(args.Required("image")).ConfigureAwait(false);
         await using var model = await Florence2Model.LoadAsync(settings, TimeProvider.System, NullLoggerFactory.Instance).ConfigureAwait(false);
 
         var input = model.Prepare(image, request, limits);
         var answer = await model.EnqueueAsync(input, timeout: null, CancellationToken.None).ConfigureAwait(false);
-        var parsed = Florence2Model.Parse(input, answer.Result, new PostProcessingOptions());
+        var json = Answer(model, request, input, answer.Result);
+        Print(json);
+        return 0;
+    }
+
+    /// <summary>One task's answer as the API writes it (snake_case), with the prompt the model saw.</summary>
+    internal static JsonObject Answer(Florence2Model model, TaskRequest request, PreparedInput input, EngineResult answer)
+    {
+        var parsed = Florence2Model.Parse(input, answer, new PostProcessingOptions());
         var result = request.MinScore is { } minScore ? ScoreFilter.AtLeast(parsed.Result, minScore) : parsed.Result;
         var json = new JsonObject
         {
-            ["task"] = task.Token,
+            ["task"] = input.Task.Token,
             ["prompt"] = input.Request.Prompt,
             ["image"] = new JsonObject { ["width"] = input.Width, ["height"] = input.Height },
             ["result"] = JsonSerializer.SerializeToNode(result, Json),
-            ["sequence_score"] = answer.Result.SequenceScore,
+            ["sequence_score"] = answer.SequenceScore,
             ["hf"] = parsed.ToHfDictionary(),
-            ["raw"] = answer.Result.Text,
-            ["timings"] = JsonSerializer.SerializeToNode(answer.Result.Timings, Json),
+            ["raw"] = answer.Text,
+            ["timings"] = JsonSerializer.SerializeToNode(answer.Timings, Json),
             ["model"] = new JsonObject { ["id"] = model.Id, ["dtype"] = model.Dtype, ["provider"] = model.Provider },
         };
         if (request.Logprobs)
-            json["tokens"] = JsonSerializer.SerializeToNode(answer.Result.Tokens, Json);
-        Console.WriteLine(json.ToJsonString(Json));
-        return 0;
+            json["tokens"] = JsonSerializer.SerializeToNode(answer.Tokens, Json);
+        return json;
     }
+
+    /// <summary>What the model is loaded with: the folder, its dtype and the provider from the command line.</summary>
+    internal static ModelLoadSettings LoadSettings(CommandArguments args) => new()
+    {
+        LocalPath = args.Required("model"),
+        Source = new ModelSourceOptions { Dtype = Dtype(args) },
+        Inference = new InferenceOptions { Provider = args.Choice("provider", ExecutionProviderKind.Auto) },
+        WarmUp = false,
+    };
+
+    internal static void Print(JsonNode json) => Console.WriteLine(json.ToJsonString(Json));
 
     private static string Dtype(CommandArguments args)
     {

@@ -18,6 +18,7 @@ public sealed class BatcherMetrics
     private readonly Counter<long> _rejections;
     private readonly Histogram<int> _generatedTokens;
     private readonly Histogram<double> _stageDuration;
+    private readonly Counter<long> _visionEncodedImages;
 
     /// <summary>Creates the instruments on a meter owned (and disposed) by <paramref name="meterFactory"/>.</summary>
     public BatcherMetrics(IMeterFactory meterFactory)
@@ -46,6 +47,9 @@ public sealed class BatcherMetrics
         _stageDuration = meter.CreateHistogram("florence2_stage_duration_seconds", "s",
             "Time a completed request spent in each model stage (vision and encoder are shared by its batch).", tags: null,
             advice: Buckets(0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60));
+        _visionEncodedImages = meter.CreateCounter<long>("florence2_vision_encoded_images_total", "{image}",
+            "Vision-encoder image passes behind completed requests: requests sharing an image in a batch, or finding it in the " +
+            "vision-feature cache, add none.");
     }
 
     /// <summary>The meter the instruments were created on.</summary>
@@ -66,6 +70,7 @@ public sealed class BatcherMetrics
         RecordStage("vision", result.Timings.VisionMs);
         RecordStage("encoder", result.Timings.EncoderMs);
         RecordStage("decoder", result.Timings.DecoderMs);
+        if (result.Timings.VisionSource == VisionFeatureSource.Encoded) _visionEncodedImages.Add(1);
     }
 
     private void RecordStage(string stage, double milliseconds) =>

@@ -11,6 +11,28 @@ namespace Florence2.Inference;
 public sealed record StageTimings(int BatchSize, double VisionMs, double EncoderMs, double DecoderMs, int DecoderSteps)
 {
     public double TotalMs => VisionMs + EncoderMs + DecoderMs;
+
+    /// <summary>Distinct images the batch ran through the vision encoder (rows sharing an image share its pass).</summary>
+    public int VisionImages { get; init; }
+
+    /// <summary>Distinct images of the batch whose vision features came from the cache (no encoder pass).</summary>
+    public int VisionCacheHits { get; init; }
+
+    /// <summary>Where this request's image features came from; counting <see cref="VisionFeatureSource.Encoded"/> counts encoder passes.</summary>
+    public VisionFeatureSource VisionSource { get; init; }
+}
+
+/// <summary>Where a request's image features came from.</summary>
+public enum VisionFeatureSource
+{
+    /// <summary>The vision encoder ran for this request's image (one request per encoded image is marked so).</summary>
+    Encoded,
+
+    /// <summary>Another request of the batch showing the same image had it encoded; this one shared that pass.</summary>
+    Shared,
+
+    /// <summary>The vision-feature cache held the image's features; no encoder pass.</summary>
+    Cached,
 }
 
 /// <summary>The model's answer for one request.</summary>

@@ -31,6 +31,12 @@ public sealed class EngineRequest
 
     public GenerationSettings Generation { get; init; } = new();
 
+    /// <summary>
+    /// Whether this request's image may be looked up in and stored into the vision-feature cache. Default true;
+    /// warm-up turns it off so synthetic pictures neither take cache room nor count as misses.
+    /// </summary>
+    public bool UseVisionCache { get; init; } = true;
+
     /// <summary>Cancels this request only: before the batch starts, or between decoder steps.</summary>
     public CancellationToken CancellationToken { get; init; }
 }

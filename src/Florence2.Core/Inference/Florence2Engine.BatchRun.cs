@@ -20,6 +20,9 @@ public sealed partial class Florence2Engine
         private int _admitted;
         private double _visionMs;
         private double _encoderMs;
+        private int _visionImages;
+        private int _visionCacheHits;
+        private readonly VisionFeatureSource[] _visionSources = new VisionFeatureSource[requests.Count];
 
         public IReadOnlyList<EngineOutcome> Outcomes => _outcomes.Select(o => o!).ToArray();
 
@@ -92,18 +95,10 @@ public sealed partial class Florence2Engine
         private void Encode(List<LiveRequest> live, int[][] prompts, DecoderCache cache)
         {
             int n = live.Count;
-            var (width, height) = engine._imageSize;
             var stopwatch = Stopwatch.StartNew();
             OrtValue imageFeatures;
             using (Activity.StartActivity("florence2.vision"))
-            {
-                using var pixels = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, [n, 3, height, width]);
-                var all = pixels.GetTensorMutableDataAsSpan<float>();
-                int perImage = 3 * width * height;
-                for (int r = 0; r < n; r++)
-                    live[r].Request.Image.WritePixelValues(all.Slice(r * perImage, perImage), width, height);
-                imageFeatures = RunSingle(Sessions.Vision, [("pixel_values", pixels)], "image_features");
-            }
+                imageFeatures = VisionFeatures(live);
             _visionMs = stopwatch.Elapsed.TotalMilliseconds;
             stopwatch.Restart();
 
@@ -140,6 +135,16 @@ public sealed partial class Florence2Engine
                 cache.SetEncoder(states, maskValue);
                 _encoderMs = stopwatch.Elapsed.TotalMilliseconds;
             }
+        }
+
+        /// <summary>The batch's image features, each distinct image encoded once (or taken from the cache).</summary>
+        private OrtValue VisionFeatures(List<LiveRequest> live)
+        {
+            var pass = new VisionPass(engine, _runOptions);
+            var features = pass.Run([.. live.Select(r => r.Request)]);
+            (_visionImages, _visionCacheHits) = (pass.Encoded, pass.CacheHits);
+            for (int r = 0; r < live.Count; r++) _visionSources[live[r].Index] = pass.RowSources[r];
+            return features;
         }
 
         /// <summary>Step 0 without cache, then cached steps until every request has left the batch.</summary>
@@ -260,7 +265,12 @@ public sealed partial class Florence2Engine
             var search = request.Search;
             var ids = search.Result;
             string text = engine._tokenizer.Decode(ids);
-            var timings = new StageTimings(_admitted, _visionMs, _encoderMs, decoderMs, steps);
+            var timings = new StageTimings(_admitted, _visionMs, _encoderMs, decoderMs, steps)
+            {
+                VisionImages = _visionImages,
+                VisionCacheHits = _visionCacheHits,
+                VisionSource = _visionSources[request.Index],
+            };
             var result = new EngineResult(ids, text, timings)
             {
                 Tokens = GeneratedTokens(ids, search.TokenLogProbs),

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Florence2.Generation;
+using Florence2.Inference.VisionCache;
 using Florence2.Models;
 using Florence2.Tokenization;
 using Microsoft.ML.OnnxRuntime;
@@ -27,8 +28,19 @@ public sealed partial class Florence2Engine : IDisposable, IAsyncDisposable
     private readonly SpecialTokenIds _tokens;
     private readonly (int Width, int Height) _imageSize;
     private readonly object _runLock = new();
+    private readonly VisionFeatureCache? _visionCache;
+    private readonly string _modelIdentity;
+    private long _visionImagesEncoded;
 
-    public Florence2Engine(ModelFolder folder, Florence2Tokenizer tokenizer, ExecutionProviderSelector providers)
+    /// <param name="folder">The model files.</param>
+    /// <param name="tokenizer">The folder's tokenizer (shared by a pool's instances).</param>
+    /// <param name="providers">Where the graphs run.</param>
+    /// <param name="visionCache">
+    /// Vision-encoder outputs to reuse for images seen before (shared by a pool's instances); null runs the encoder for
+    /// every image.
+    /// </param>
+    public Florence2Engine(ModelFolder folder, Florence2Tokenizer tokenizer, ExecutionProviderSelector providers,
+        VisionFeatureCache? visionCache = null)
     {
         _tokenizer = tokenizer;
         _tokens = folder.Config.Tokens;
@@ -40,7 +52,18 @@ public sealed partial class Florence2Engine : IDisposable, IAsyncDisposable
             : OrtMemoryInfo.DefaultInstance;
         _ops = new TensorOps(providers.CreateSessionOptions, _deviceMemory);
         Model = folder;
+        _modelIdentity = $"{Path.GetFullPath(folder.Root)}|{folder.Precision}";
+        _visionCache = visionCache;
     }
+
+    /// <summary>
+    /// Images this instance has run through the vision encoder since it was made: a batch encodes each distinct image
+    /// once, and none the cache already holds (how tests and benchmarks see passes that were skipped).
+    /// </summary>
+    public long VisionImagesEncoded => Interlocked.Read(ref _visionImagesEncoded);
+
+    /// <summary>The vision-feature cache this instance uses, or null when it has none.</summary>
+    public VisionFeatureCache? VisionCache => _visionCache;
 
     public ModelFolder Model { get; }
     public ModelDimensions Dimensions => _sessions.Dimensions;

@@ -1,3 +1,4 @@
+using Florence2.Inference.VisionCache;
 using Florence2.Models;
 using Florence2.Tokenization;
 using Microsoft.Extensions.Logging;
@@ -19,8 +20,13 @@ public sealed class Florence2EnginePool : IDisposable, IAsyncDisposable
     /// <summary>The first instance's facts (all instances share them).</summary>
     public Florence2Engine Primary => _engines[0];
 
+    /// <param name="folder">The model files.</param>
+    /// <param name="options">Providers and instance count.</param>
+    /// <param name="logger">Hears which provider was chosen and the model's sizes.</param>
+    /// <param name="visionCache">Vision-encoder outputs every instance reuses; null for none.</param>
     /// <exception cref="ModelLoadException">The model folder is incomplete or inconsistent.</exception>
-    public static Florence2EnginePool Create(ModelFolder folder, InferenceOptions options, ILogger logger)
+    public static Florence2EnginePool Create(ModelFolder folder, InferenceOptions options, ILogger logger,
+        VisionFeatureCache? visionCache = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Instances, 1);
         var tokenizer = LoadTokenizer(folder);
@@ -29,7 +35,7 @@ public sealed class Florence2EnginePool : IDisposable, IAsyncDisposable
         try
         {
             for (int i = 0; i < options.Instances; i++)
-                engines.Add(new Florence2Engine(folder, tokenizer, providers));
+                engines.Add(new Florence2Engine(folder, tokenizer, providers, visionCache));
         }
         catch
         {

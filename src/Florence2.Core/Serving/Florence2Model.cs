@@ -2,6 +2,7 @@ using Florence2.Batching;
 using Florence2.Generation;
 using Florence2.Imaging;
 using Florence2.Inference;
+using Florence2.Inference.VisionCache;
 using Florence2.Models;
 using Florence2.Provisioning;
 using Florence2.Tasks;
@@ -40,6 +41,12 @@ public sealed class Florence2Model : IAsyncDisposable
     /// <summary>Why that provider was chosen (e.g. why CUDA was not available).</summary>
     public string ProviderReason => _pool.Primary.Provider.Reason;
 
+    /// <summary>The vision-feature cache's counts so far, or null when the cache is off (benchmarks read it).</summary>
+    public VisionCacheStatistics? VisionCacheStatistics => _pool.Primary.VisionCache?.Statistics;
+
+    /// <summary>Images the model instances have run through the vision encoder since loading (warm-up included).</summary>
+    public long VisionImagesEncoded => _pool.Engines.Sum(engine => engine.VisionImagesEncoded);
+
     /// <summary>Requests waiting in the queue.</summary>
     public int QueueDepth => _batcher.QueueDepth;
 
@@ -54,7 +61,8 @@ public sealed class Florence2Model : IAsyncDisposable
         var logger = loggers.CreateLogger<Florence2Model>();
         string path = await ResolveFolderAsync(settings, time, loggers, cancellationToken).ConfigureAwait(false);
         var folder = ModelFolder.Open(path, ModelPrecision.Parse(settings.Source.Dtype));
-        var pool = Florence2EnginePool.Create(folder, settings.Inference, logger);
+        var visionCache = VisionFeatureCache.Create(settings.Cache, settings.VisionCacheMetrics);
+        var pool = Florence2EnginePool.Create(folder, settings.Inference, logger, visionCache);
         try
         {
             var decoder = new SafeImageDecoder(settings.Images);
@@ -84,27 +92,74 @@ public sealed class Florence2Model : IAsyncDisposable
     /// </summary>
     /// <exception cref="InvalidRequestException">A field is out of range or does not fit the task.</exception>
     /// <exception cref="ImageRejectedException">The image is empty, too large, of a refused format or undecodable.</exception>
-    public PreparedInput Prepare(ReadOnlyMemory<byte> image, TaskRequest request, RequestLimits limits)
+    public PreparedInput Prepare(ReadOnlyMemory<byte> image, TaskRequest request, RequestLimits limits) =>
+        PrepareEach(image, [request], limits, indexed: false)[0];
+
+    /// <summary>
+    /// Several tasks on one image: the image is decoded and resized once, and every input shares the same pixels, so
+    /// rows of one batch run the vision encoder once for all of them. Checks as <see cref="Prepare"/>: every request's
+    /// fields first, then the image, then each prompt.
+    /// </summary>
+    /// <exception cref="InvalidRequestException">
+    /// A request's field is out of range or does not fit its task; <see cref="InvalidRequestException.RequestIndex"/> says which.
+    /// </exception>
+    /// <exception cref="ImageRejectedException">The image is empty, too large, of a refused format or undecodable.</exception>
+    public IReadOnlyList<PreparedInput> PrepareAll(ReadOnlyMemory<byte> image, IReadOnlyList<TaskRequest> requests, RequestLimits limits) =>
+        PrepareEach(image, requests, limits, indexed: true);
+
+    private PreparedInput[] PrepareEach(ReadOnlyMemory<byte> image, IReadOnlyList<TaskRequest> requests, RequestLimits limits, bool indexed)
     {
-        ArgumentNullException.ThrowIfNull(request);
-        TaskRequestValidator.CheckText(request.Text, limits);
-        TaskRequestValidator.CheckMinScore(request.MinScore);
-        var settings = TaskRequestValidator.Settings(request, _folder.Config.GenerationDefaults, limits);
+        ArgumentNullException.ThrowIfNull(requests);
+        ArgumentOutOfRangeException.ThrowIfZero(requests.Count);
+        var settings = new GenerationSettings[requests.Count];
+        for (int i = 0; i < requests.Count; i++)
+        {
+            ArgumentNullException.ThrowIfNull(requests[i]);
+            settings[i] = InRequest(indexed ? i : null, () =>
+            {
+                TaskRequestValidator.CheckText(requests[i].Text, limits);
+                TaskRequestValidator.CheckMinScore(requests[i].MinScore);
+                return TaskRequestValidator.Settings(requests[i], _folder.Config.GenerationDefaults, limits);
+            });
+        }
         using var decoded = _decoder.Decode(image);
         var pixels = _images.Prepare(decoded);
-        string prompt = BuildPrompt(request, decoded.Width, decoded.Height);
-        int[] ids;
+        var inputs = new PreparedInput[requests.Count];
+        for (int i = 0; i < requests.Count; i++)
+        {
+            var request = requests[i];
+            var (prompt, ids) = InRequest(indexed ? i : null, () => PromptOf(request, decoded.Width, decoded.Height));
+            var engineRequest = new EngineRequest { Image = pixels, Prompt = prompt, PromptIds = ids, Generation = settings[i] };
+            inputs[i] = new PreparedInput(request.Task, engineRequest, decoded.Width, decoded.Height, decoded.FormatName);
+        }
+        return inputs;
+    }
+
+    /// <summary>Runs a check of request <paramref name="index"/>; when given, its refusal says which request it was.</summary>
+    private static T InRequest<T>(int? index, Func<T> check)
+    {
         try
         {
-            ids = _pool.Primary.EncodePrompt(prompt);
+            return check();
+        }
+        catch (InvalidRequestException invalid) when (index is not null)
+        {
+            throw new InvalidRequestException(invalid.Field, invalid.Message) { RequestIndex = index };
+        }
+    }
+
+    private (string Prompt, int[] Ids) PromptOf(TaskRequest request, int width, int height)
+    {
+        string prompt = BuildPrompt(request, width, height);
+        try
+        {
+            return (prompt, _pool.Primary.EncodePrompt(prompt));
         }
         catch (PromptTooLongException tooLong)
         {
             throw new InvalidRequestException(RequestFields.Text,
                 $"The prompt is {tooLong.Tokens} tokens long; this model accepts at most {tooLong.MaxTokens}. Shorten 'text'.");
         }
-        var engineRequest = new EngineRequest { Image = pixels, Prompt = prompt, PromptIds = ids, Generation = settings };
-        return new PreparedInput(request.Task, engineRequest, decoded.Width, decoded.Height, decoded.FormatName);
     }
 
     /// <summary>
@@ -181,7 +236,9 @@ public sealed class Florence2Model : IAsyncDisposable
     private static void WarmUp(Florence2EnginePool pool, ImagePreprocessor images, int maxBatchSize, CancellationToken cancellationToken)
     {
         var settings = new GenerationSettings { NumBeams = 1, MaxNewTokens = 4 };
-        var image = WarmUpImage.Create(images);
+        // A different picture per row, so the vision encoder also runs at the full batch size (rows sharing an
+        // image share one pass).
+        var pictures = Enumerable.Range(0, Math.Max(1, maxBatchSize)).Select(variant => WarmUpImage.Create(images, variant)).ToArray();
         var prompts = new[] { TaskCatalog.ObjectDetection, TaskCatalog.Caption, TaskCatalog.Ocr, TaskCatalog.ReferringExpressionSegmentation }
             .Select(task => PromptBuilder.Build(task, task.InputKind == TaskInputKind.Text ? "a car" : null))
             .ToArray();
@@ -193,7 +250,7 @@ public sealed class Florence2Model : IAsyncDisposable
                 foreach (int size in maxBatch == 1 ? new[] { 1 } : [1, maxBatch])
                 {
                     var batch = Enumerable.Range(0, size)
-                        .Select(_ => new EngineRequest { Image = image, Prompt = prompt, Generation = settings })
+                        .Select(row => new EngineRequest { Image = pictures[row], Prompt = prompt, Generation = settings, UseVisionCache = false })
                         .ToArray();
                     var failed = engine.RunBatch(batch, cancellationToken: cancellationToken).FirstOrDefault(o => o.Status == EngineOutcomeStatus.Failed);
                     if (failed is not null) throw new InvalidOperationException($"Warm-up failed: {failed.Error?.Message}", failed.Error);

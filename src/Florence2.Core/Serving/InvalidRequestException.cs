@@ -8,4 +8,7 @@ namespace Florence2.Serving;
 public sealed class InvalidRequestException(string field, string message) : Exception(message)
 {
     public string Field { get; } = field;
+
+    /// <summary>Which of several requests on one image (<see cref="Florence2Model.PrepareAll"/>) it is; null for a lone request.</summary>
+    public int? RequestIndex { get; init; }
 }

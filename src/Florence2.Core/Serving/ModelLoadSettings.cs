@@ -1,6 +1,7 @@
 using Florence2.Batching;
 using Florence2.Imaging;
 using Florence2.Inference;
+using Florence2.Inference.VisionCache;
 using Florence2.Provisioning;
 
 namespace Florence2.Serving;
@@ -20,6 +21,12 @@ public sealed record ModelLoadSettings
     public InferenceOptions Inference { get; init; } = new();
 
     public BatchingOptions Batching { get; init; } = new();
+
+    /// <summary>The vision-feature cache's size (0 MB turns it off).</summary>
+    public CacheOptions Cache { get; init; } = new();
+
+    /// <summary>Instruments the vision-feature cache counts on; null counts nowhere but its own statistics.</summary>
+    public VisionCacheMetrics? VisionCacheMetrics { get; init; }
 
     public ImageDecodingOptions Images { get; init; } = new();
 

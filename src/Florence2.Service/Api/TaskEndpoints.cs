@@ -46,6 +46,7 @@ public static class TaskEndpoints
         builder.Services.AddSingleton<Drawing.ResultPainter>();
         builder.Services.AddSingleton<Calls.CallRunner>();
         builder.Services.AddScoped<TaskRequestHandler>();
+        builder.Services.AddScoped<AnalyzeRequestHandler>();
         return builder;
     }
 

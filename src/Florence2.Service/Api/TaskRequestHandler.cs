@@ -47,6 +47,9 @@ internal sealed class TaskRequestHandler(CallRunner runner, IOptions<LimitsOptio
             var drawing = AnswerNegotiation.Choose(context.Request.Headers.Accept);
             context.Response.Headers.Vary = "Accept";
             var call = await InferenceRequestReader.ReadAsync(context.Request, limits.Value, context.RequestAborted).ConfigureAwait(false);
+            if (call.Tasks is not null)
+                throw ApiProblemException.Validation(KnownFields.Tasks,
+                    "'tasks' runs several tasks per image on POST /v1/analyze; this endpoint runs one: name it in 'task'.");
             if (drawing is not null && call.Images.Count > 1) throw AnswerNegotiation.SeveralImages(call.Images.Count);
             var task = resolveTask(call);
             taskToken = task.Token;
@@ -70,7 +73,7 @@ internal sealed class TaskRequestHandler(CallRunner runner, IOptions<LimitsOptio
         }
     }
 
-    private static TimeSpan? ReadTimeout(HttpRequest request)
+    internal static TimeSpan? ReadTimeout(HttpRequest request)
     {
         if (!request.Headers.TryGetValue(TimeoutHeader, out var values) || values.Count == 0) return null;
         return int.TryParse(values[0], NumberStyles.Integer, CultureInfo.InvariantCulture, out int ms) && ms > 0

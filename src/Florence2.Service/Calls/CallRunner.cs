@@ -17,7 +17,7 @@ namespace Florence2.Service.Calls;
 /// Runs one call the API has read: prepares every image with its own prompt (regions are per image) on the served
 /// model, queues them all, withdraws the others when one fails, and shapes the answers into the response contract.
 /// </summary>
-public sealed class CallRunner(ModelRuntime runtime, IOptions<LimitsOptions> limits, IOptions<ServiceOptions> service, TimeProvider time,
+public sealed partial class CallRunner(ModelRuntime runtime, IOptions<LimitsOptions> limits, IOptions<ServiceOptions> service, TimeProvider time,
     ResultPainter painter)
 {
     /// <summary>Answers are drawn from their JSON form, as clients receive it (see <see cref="ResultPainter"/>).</summary>
@@ -58,32 +58,38 @@ public sealed class CallRunner(ModelRuntime runtime, IOptions<LimitsOptions> lim
 
         var results = await EnqueueAllAsync(model, prepared, timeout, cancellationToken).ConfigureAwait(false);
 
-        var options = new PostProcessingOptions
-        {
-            KeepEosInFirstOcrLabel = service.Value.KeepEosInFirstOcrLabel,
-            Coordinates = service.Value.Coordinates,
-        };
+        var options = PostProcessing();
         var modelInfo = new ModelInfo(model.Id, model.Dtype, model.Provider);
         double totalMs = time.GetElapsedTime(started).TotalMilliseconds;
         var responses = new TaskResponse[results.Length];
         for (int i = 0; i < results.Length; i++)
-        {
-            var (input, batched) = (prepared[i], results[i]);
-            var parsed = Florence2Model.Parse(input, batched.Result, options);
-            var result = request.MinScore is { } minScore ? ScoreFilter.AtLeast(parsed.Result, minScore) : parsed.Result;
-            var timings = new TimingsInfo(Math.Round(batched.QueueMs, 2), Math.Round(batched.Result.Timings.TotalMs, 2),
-                Math.Round(totalMs, 2), batched.BatchSize, batched.Result.GeneratedTokens);
-            result = SegmentMasks.Apply(result, input.Width, input.Height, maskFormat);
-            responses[i] = new TaskResponse(task.Token, new ImageInfo(input.Width, input.Height), result, parsed.ToHfDictionary(),
-                batched.Result.Text, timings, modelInfo)
-            {
-                SequenceScore = batched.Result.SequenceScore,
-                Tokens = request.Logprobs ? batched.Result.Tokens : null,
-            };
-        }
+            responses[i] = Respond(prepared[i], results[i], request, maskFormat, options, modelInfo, totalMs);
         Activity.Current?.SetTag("florence2.batch_size", results.Max(r => r.BatchSize));
         Activity.Current?.SetTag("florence2.queue_ms", results.Max(r => r.QueueMs));
         return responses;
+    }
+
+    private PostProcessingOptions PostProcessing() => new()
+    {
+        KeepEosInFirstOcrLabel = service.Value.KeepEosInFirstOcrLabel,
+        Coordinates = service.Value.Coordinates,
+    };
+
+    /// <summary>The answer for one image and task, as a single-task call returns it.</summary>
+    private static TaskResponse Respond(PreparedInput input, BatchedResult batched, TaskRequest request, MaskFormat maskFormat,
+        PostProcessingOptions options, ModelInfo modelInfo, double totalMs)
+    {
+        var parsed = Florence2Model.Parse(input, batched.Result, options);
+        var result = request.MinScore is { } minScore ? ScoreFilter.AtLeast(parsed.Result, minScore) : parsed.Result;
+        var timings = new TimingsInfo(Math.Round(batched.QueueMs, 2), Math.Round(batched.Result.Timings.TotalMs, 2),
+            Math.Round(totalMs, 2), batched.BatchSize, batched.Result.GeneratedTokens);
+        result = SegmentMasks.Apply(result, input.Width, input.Height, maskFormat);
+        return new TaskResponse(input.Task.Token, new ImageInfo(input.Width, input.Height), result, parsed.ToHfDictionary(),
+            batched.Result.Text, timings, modelInfo)
+        {
+            SequenceScore = batched.Result.SequenceScore,
+            Tokens = request.Logprobs ? batched.Result.Tokens : null,
+        };
     }
 
     private static PreparedInput Prepare(Florence2Model model, ImageUpload upload, TaskRequest request, RequestLimits limits)

@@ -35,6 +35,10 @@ public sealed class LimitsOptions
     [Range(1, 1024, ErrorMessage = "Florence2:Limits:MaxImagesPerRequest must be between {1} and {2}.")]
     public int MaxImagesPerRequest { get; set; } = 16;
 
+    /// <summary>Tasks in one POST /v1/analyze request (each runs on every image). Default 8.</summary>
+    [Range(1, 64, ErrorMessage = "Florence2:Limits:MaxTasksPerRequest must be between {1} and {2}.")]
+    public int MaxTasksPerRequest { get; set; } = 8;
+
     /// <summary>Characters of <c>text</c>. Default 2000 (the encoder's position table is the real limit).</summary>
     [Range(1, 1_000_000, ErrorMessage = "Florence2:Limits:MaxTextLength must be between {1} and {2}.")]
     public int MaxTextLength { get; set; } = RequestDefaults.MaxTextLength;

@@ -1,5 +1,6 @@
 using Florence2.Batching;
 using Florence2.Inference;
+using Florence2.Inference.VisionCache;
 using Florence2.Provisioning;
 using Microsoft.Extensions.Options;
 
@@ -25,6 +26,9 @@ public static class OptionsRegistration
         services.AddOptions<BatchingOptions>().BindConfiguration(BatchingOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<BatchingOptions>>(
             new SectionValidator<BatchingOptions>(BatchingOptions.SectionName, o => o.Validate()));
+        services.AddOptions<CacheOptions>().BindConfiguration(CacheOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CacheOptions>>(
+            new SectionValidator<CacheOptions>(CacheOptions.SectionName, o => o.Validate()));
         services.AddOptions<InferenceOptions>().BindConfiguration("Florence2:Inference")
             .Validate(o => o.Instances is >= 1 and <= 64, "Florence2:Inference:Instances must be between 1 and 64.")
             .Validate(o => o.IntraOpThreads >= 0 && o.InterOpThreads >= 0, "Florence2:Inference thread counts must be 0 (default) or positive.")

@@ -30,6 +30,7 @@ public static class OpenApiRegistration
             options.SchemaFilter<ContractSchemaFilter>();
             options.OperationFilter<TaskRequestOperationFilter>();
             options.OperationFilter<TaskResponseOperationFilter>();
+            options.OperationFilter<AnalyzeOperationFilter>();
             options.OperationFilter<ApiGroupOperationFilter>();
             options.DocumentFilter<MetricsDocumentFilter>();
         });

@@ -23,7 +23,7 @@ internal sealed class TaskRequestOperationFilter(IOptions<LimitsOptions> limits)
 
     public void Apply(OpenApiOperation operation, OperationFilterContext context)
     {
-        if (operation.RequestBody is not OpenApiRequestBody body || body.Content is null) return;
+        if (operation.RequestBody is not OpenApiRequestBody body || body.Content is null || AnalyzeOperationFilter.IsAnalyze(context)) return;
         if (!body.Content.TryGetValue(Multipart, out var form) || form is not OpenApiMediaType formMedia) return;
         var task = TaskRequestExamples.ExampleTaskOf(context);
         var defaultTask = TaskRequestExamples.DefaultTaskOf(context);

@@ -43,16 +43,19 @@ internal sealed class TaskResponseOperationFilter : IOperationFilter
         };
 
         operation.Parameters ??= [];
-        operation.Parameters.Add(new OpenApiParameter
-        {
-            Name = TaskRequestHandler.TimeoutHeader,
-            In = ParameterLocation.Header,
-            Required = false,
-            Description = "Queue deadline for this request in milliseconds, a positive integer (anything else is 400): a request " +
-                "still queued after it is answered 504 and never runs. It can only shorten the service's own deadline; a longer one is capped.",
-            Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1" },
-        });
+        operation.Parameters.Add(TimeoutHeader());
     }
+
+    /// <summary>The <c>X-Request-Timeout-Ms</c> header every operation that queues work reads.</summary>
+    internal static OpenApiParameter TimeoutHeader() => new()
+    {
+        Name = TaskRequestHandler.TimeoutHeader,
+        In = ParameterLocation.Header,
+        Required = false,
+        Description = "Queue deadline for this request in milliseconds, a positive integer (anything else is 400): a request " +
+            "still queued after it is answered 504 and never runs. It can only shorten the service's own deadline; a longer one is capped.",
+        Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Format = "int32", Minimum = "1" },
+    };
 
     private static OpenApiMediaType AnnotatedImage() => new()
     {
@@ -61,5 +64,5 @@ internal sealed class TaskResponseOperationFilter : IOperationFilter
 
     /// <summary>The operations that run a task: those taking the task request body.</summary>
     private static bool IsTaskOperation(OperationFilterContext context) =>
-        context.ApiDescription.SupportedRequestFormats.Any(f => f.MediaType == "multipart/form-data");
+        context.ApiDescription.SupportedRequestFormats.Any(f => f.MediaType == "multipart/form-data") && !AnalyzeOperationFilter.IsAnalyze(context);
 }

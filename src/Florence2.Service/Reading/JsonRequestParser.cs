@@ -25,7 +25,7 @@ internal static class JsonRequestParser
         using var document = JsonDocument.Parse(body, new JsonDocumentOptions { MaxDepth = JsonBodyCheck.MaxDepth });
         if (document.RootElement.ValueKind != JsonValueKind.Object)
             throw FieldProblems.Body($"The JSON body must be an object such as {{\"image\": \"<base64>\", \"task\": \"od\"}}; got {JsonValues.Describe(document.RootElement)}.");
-        var fields = Fields(document.RootElement);
+        var fields = Fields(document.RootElement, prefix: "", KnownFields.IsKnown);
 
         var encoded = new List<(string Field, string Value)>();
         if (StringField(fields, KnownFields.Image, Base64, "send several images as 'images'") is { } image)
@@ -42,10 +42,11 @@ internal static class JsonRequestParser
             MaskFormat = StringField(fields, KnownFields.MaskFormat, "a string"),
             MinScore = NumberField(fields, KnownFields.MinScore),
             Logprobs = BoolField(fields, KnownFields.Logprobs),
+            Tasks = fields.TryGetValue(KnownFields.Tasks, out var tasks) ? TaskItems.FromJson(tasks, limits) : null,
         };
     }
 
-    private static double? NumberField(Dictionary<string, JsonElement> fields, string name)
+    internal static double? NumberField(Dictionary<string, JsonElement> fields, string name)
     {
         if (!fields.TryGetValue(name, out var value)) return null;
         // Past double's range the parser yields infinity, which the range check then refuses with the value shown.
@@ -58,7 +59,7 @@ internal static class JsonRequestParser
         throw FieldProblems.WrongType(name, "a number", JsonValues.Describe(value), hint);
     }
 
-    private static bool? BoolField(Dictionary<string, JsonElement> fields, string name)
+    internal static bool? BoolField(Dictionary<string, JsonElement> fields, string name)
     {
         if (!fields.TryGetValue(name, out var value)) return null;
         if (value.ValueKind is JsonValueKind.True or JsonValueKind.False) return value.GetBoolean();
@@ -69,7 +70,10 @@ internal static class JsonRequestParser
     }
 
     /// <summary>The object's fields by name, after refusing unknown and repeated ones; a null value counts as absent.</summary>
-    private static Dictionary<string, JsonElement> Fields(JsonElement root)
+    /// <param name="root">The object.</param>
+    /// <param name="prefix">Put before each name, so nested objects' fields are found and named by their path (<c>tasks[0].text</c>).</param>
+    /// <param name="isKnown">Which names the object may have.</param>
+    internal static Dictionary<string, JsonElement> Fields(JsonElement root, string prefix, Func<string, bool> isKnown)
     {
         var fields = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         var counts = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -77,8 +81,9 @@ internal static class JsonRequestParser
         var seenUnknown = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in root.EnumerateObject())
         {
-            string name = NameOf(property);
-            if (!KnownFields.IsKnown(name))
+            string bare = NameOf(property);
+            string name = prefix + bare;
+            if (!isKnown(bare))
             {
                 if (seenUnknown.Add(name)) unknown.Add(name);
                 continue;
@@ -105,7 +110,7 @@ internal static class JsonRequestParser
         }
     }
 
-    private static string? StringField(Dictionary<string, JsonElement> fields, string name, string expected, string? hintForArray = null)
+    internal static string? StringField(Dictionary<string, JsonElement> fields, string name, string expected, string? hintForArray = null)
     {
         if (!fields.TryGetValue(name, out var value)) return null;
         return value.ValueKind == JsonValueKind.String
@@ -128,7 +133,7 @@ internal static class JsonRequestParser
         }).ToList();
     }
 
-    private static int? IntField(Dictionary<string, JsonElement> fields, string name)
+    internal static int? IntField(Dictionary<string, JsonElement> fields, string name)
     {
         if (!fields.TryGetValue(name, out var value)) return null;
         if (value.ValueKind == JsonValueKind.Number)
@@ -145,23 +150,23 @@ internal static class JsonRequestParser
     }
 
     /// <summary>A region given as a JSON string is used as is; an array of four numbers becomes <c>x1,y1,x2,y2</c>.</summary>
-    private static string? RegionField(Dictionary<string, JsonElement> fields)
+    internal static string? RegionField(Dictionary<string, JsonElement> fields, string name = KnownFields.Region)
     {
-        if (!fields.TryGetValue(KnownFields.Region, out var region)) return null;
-        if (region.ValueKind == JsonValueKind.String) return JsonValues.GetString(region, KnownFields.Region);
-        if (region.ValueKind != JsonValueKind.Array) throw RegionProblem(JsonValues.Describe(region));
-        if (region.GetArrayLength() != 4) throw RegionProblem($"an array of {region.GetArrayLength()} values");
+        if (!fields.TryGetValue(name, out var region)) return null;
+        if (region.ValueKind == JsonValueKind.String) return JsonValues.GetString(region, name);
+        if (region.ValueKind != JsonValueKind.Array) throw RegionProblem(name, JsonValues.Describe(region));
+        if (region.GetArrayLength() != 4) throw RegionProblem(name, $"an array of {region.GetArrayLength()} values");
         var numbers = new List<string>(4);
         foreach (var (item, i) in region.EnumerateArray().Select((item, i) => (item, i)))
         {
-            if (item.ValueKind != JsonValueKind.Number) throw RegionProblem($"an array whose item {i} is {JsonValues.Describe(item)}");
+            if (item.ValueKind != JsonValueKind.Number) throw RegionProblem(name, $"an array whose item {i} is {JsonValues.Describe(item)}");
             // Past double's range the parser yields infinity; a coordinate must be a real number.
             if (!item.TryGetDouble(out double number) || !double.IsFinite(number))
-                throw RegionProblem($"an array whose item {i} ({JsonValues.Shown(item)}) is beyond the range of a number");
+                throw RegionProblem(name, $"an array whose item {i} ({JsonValues.Shown(item)}) is beyond the range of a number");
             numbers.Add(number.ToString("R", CultureInfo.InvariantCulture));
         }
         return string.Join(",", numbers);
     }
 
-    private static ApiProblemException RegionProblem(string got) => FieldProblems.WrongType(KnownFields.Region, RegionForms, got);
+    private static ApiProblemException RegionProblem(string name, string got) => FieldProblems.WrongType(name, RegionForms, got);
 }

@@ -19,16 +19,23 @@ internal static class KnownFields
     public const string MaskFormat = Serving.RequestFields.MaskFormat;
     public const string MinScore = Serving.RequestFields.MinScore;
     public const string Logprobs = Serving.RequestFields.Logprobs;
+    public const string Tasks = "tasks";   // POST /v1/analyze: several tasks on each image
 
     /// <summary>Every field, in the order the documentation lists them (and messages repeat).</summary>
-    public static ImmutableArray<string> All { get; } = [Image, Images, Task, Text, Region, NumBeams, MaxNewTokens, MaskFormat, MinScore, Logprobs];
+    public static ImmutableArray<string> All { get; } = [Image, Images, Task, Tasks, Text, Region, NumBeams, MaxNewTokens, MaskFormat, MinScore, Logprobs];
 
     /// <summary>Fields that carry an image: file parts in multipart, base64 strings in JSON.</summary>
     public static FrozenSet<string> ImageFields { get; } = FrozenSet.ToFrozenSet([Image, Images], StringComparer.Ordinal);
 
     /// <summary>Fields that carry a plain value (a text field in multipart).</summary>
     public static FrozenSet<string> ValueFields { get; } =
-        FrozenSet.ToFrozenSet([Task, Text, Region, NumBeams, MaxNewTokens, MaskFormat, MinScore, Logprobs], StringComparer.Ordinal);
+        FrozenSet.ToFrozenSet([Task, Tasks, Text, Region, NumBeams, MaxNewTokens, MaskFormat, MinScore, Logprobs], StringComparer.Ordinal);
+
+    /// <summary>Plain fields a multipart body may repeat: one <c>tasks</c> part per task, in order.</summary>
+    public static FrozenSet<string> RepeatableFields { get; } = FrozenSet.ToFrozenSet([Tasks], StringComparer.Ordinal);
+
+    /// <summary>The fields of one item of <c>tasks</c> given as an object: a task and its own inputs and settings.</summary>
+    public static ImmutableArray<string> TaskItemFields { get; } = [Task, Text, Region, NumBeams, MaxNewTokens, MaskFormat, MinScore, Logprobs];
 
     /// <summary>
     /// Names other APIs use for the same thing, keyed by their <see cref="Normalise">normalised</see> form; too far

@@ -53,6 +53,7 @@ internal static class MultipartRequestReader
             MaskFormat = Value(form, KnownFields.MaskFormat),
             MinScore = NumberValue(form, KnownFields.MinScore),
             Logprobs = BoolValue(form, KnownFields.Logprobs),
+            Tasks = form.TryGetValue(KnownFields.Tasks, out var tasks) ? TaskItems.FromFormValues(tasks, limits) : null,
         };
     }
 
@@ -91,7 +92,8 @@ internal static class MultipartRequestReader
             // A browser form with no file chosen sends the part as an empty plain field: no image, not an error.
             if (KnownFields.ImageFields.Contains(name) && values.Any(value => !string.IsNullOrEmpty(value)))
                 throw FieldProblems.Invalid(name, $"must be a file part, not a plain field (with curl: -F {name}=@photo.jpg)");
-            if (KnownFields.ValueFields.Contains(name) && values.Count > 1) throw FieldProblems.Repeated(name, values.Count);
+            if (KnownFields.ValueFields.Contains(name) && !KnownFields.RepeatableFields.Contains(name) && values.Count > 1)
+                throw FieldProblems.Repeated(name, values.Count);
         }
     }
 

@@ -1,6 +1,7 @@
 using Florence2.Batching;
 using Florence2.Imaging;
 using Florence2.Inference;
+using Florence2.Inference.VisionCache;
 using Florence2.Provisioning;
 using Florence2.Serving;
 using Florence2.Service.Configuration;
@@ -17,6 +18,7 @@ public static class ModelRegistration
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton<ModelRuntime>();
         services.AddSingleton<BatcherMetrics>();
+        services.AddSingleton<VisionCacheMetrics>();
         services.AddSingleton(LoadSettings);
         services.AddSingleton<ModelLifecycle>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelLifecycle>());
@@ -42,6 +44,8 @@ public static class ModelRegistration
             Source = services.GetRequiredService<IOptions<ModelSourceOptions>>().Value,
             Inference = services.GetRequiredService<IOptions<InferenceOptions>>().Value,
             Batching = services.GetRequiredService<IOptions<BatchingOptions>>().Value,
+            Cache = services.GetRequiredService<IOptions<CacheOptions>>().Value,
+            VisionCacheMetrics = services.GetRequiredService<VisionCacheMetrics>(),
             Images = new ImageDecodingOptions
             {
                 MaxPixels = limits.MaxImagePixels,
