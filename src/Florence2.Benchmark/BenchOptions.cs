@@ -8,7 +8,7 @@ internal sealed record BenchOptions
     public bool Quick { get; init; }
     /// <summary>Redraw the report and charts from this results.json without measuring.</summary>
     public string? ReportOnly { get; init; }
-    /// <summary>Phases to skip: engine, scores, service, memory, peer.</summary>
+    /// <summary>Phases to skip: engine, scores, service, memory, peer, dtypes, multitask, vision-cache.</summary>
     public IReadOnlySet<string> Skip { get; init; } = new HashSet<string>();
 
     public int[] Tokens { get; init; } = [32, 128];
@@ -28,6 +28,17 @@ internal sealed record BenchOptions
     public int MemoryWarmUpRequests { get; init; } = 200;
     public int MemoryConcurrency { get; init; } = 16;
     public int PeerRepeats { get; init; } = 5;
+    /// <summary>Issue 16's dtype sweep: the weight variants, ours and transformers.js' at the same dtype.</summary>
+    public string[] Dtypes { get; init; } = ["fp32", "fp16", "int8", "q4"];
+    public int[] SweepClients { get; init; } = [1, 16];
+    /// <summary>New tokens per sweep request (short: the sweep runs 4 dtypes × 2 sides × 2 client counts).</summary>
+    public int SweepTokens { get; init; } = 16;
+    /// <summary>Sweep requests per client count: one per client, at least 4.</summary>
+    public Func<int, int> SweepRequests { get; init; } = c => Math.Max(4, c);
+    /// <summary>New tokens per task of the multitask and vision-cache comparisons (short tasks: the vision pass matters).</summary>
+    public int ShortTokens { get; init; } = 8;
+    /// <summary>Alternating pairs of the multitask and vision-cache comparisons.</summary>
+    public int Pairs { get; init; } = 6;
     /// <summary>Extra environment for every service child process (experiments: GC settings, thread counts).</summary>
     public IReadOnlyDictionary<string, string> ServiceEnvironment { get; init; } = new Dictionary<string, string>();
 
@@ -71,6 +82,10 @@ internal sealed record BenchOptions
                 MemoryWarmUpRequests = 40,
                 MemoryConcurrency = 4,
                 PeerRepeats = 2,
+                Dtypes = ["fp32", "q4"],
+                SweepClients = [1, 4],
+                SweepTokens = 4,
+                Pairs = 2,
             };
         }
         if (map.TryGetValue("tokens", out var t)) options = options with { Tokens = Ints(t) };
@@ -81,6 +96,12 @@ internal sealed record BenchOptions
         if (map.TryGetValue("delay-ms", out var d)) options = options with { BatchDelayMs = int.Parse(d) };
         if (map.TryGetValue("memory-requests", out var m)) options = options with { MemoryRequests = int.Parse(m) };
         if (map.TryGetValue("peer-repeats", out var p)) options = options with { PeerRepeats = int.Parse(p) };
+        if (map.TryGetValue("dtypes", out var dt))
+            options = options with { Dtypes = dt.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) };
+        if (map.TryGetValue("sweep-clients", out var sc)) options = options with { SweepClients = Ints(sc) };
+        if (map.TryGetValue("sweep-tokens", out var st)) options = options with { SweepTokens = int.Parse(st) };
+        if (map.TryGetValue("short-tokens", out var sh)) options = options with { ShortTokens = int.Parse(sh) };
+        if (map.TryGetValue("pairs", out var pr)) options = options with { Pairs = int.Parse(pr) };
         if (map.TryGetValue("service-env", out var se))
             options = options with
             {
@@ -98,7 +119,7 @@ internal sealed record BenchOptions
           --out DIR            charts + results.json go to DIR, the report to DIR.md (default docs/benchmarks)
           --cache DIR          where the base/tiny fixture models are written once (default ~/.cache/florence2/bench)
           --quick              short smoke run of every phase (small sizes; numbers not meaningful)
-          --skip LIST          phases to skip: engine,scores,service,memory,peer
+          --skip LIST          phases to skip: engine,scores,service,memory,peer,dtypes,multitask,vision-cache
           --tokens 32,128      decode steps per request (EOS ignored); the largest is the target setting
           --beams 1,3          beam counts for the engine phase
           --batches 1,2,4,8,16 engine batch sizes
@@ -106,6 +127,9 @@ internal sealed record BenchOptions
           --batch-size 16 --delay-ms 50   batching "on" (MaxBatchSize, MaxQueueDelayMs)
           --memory-requests 2000   requests of the RSS-growth run (tiny model)
           --peer-repeats 5     transformers.js requests (after one warm-up)
+          --dtypes fp32,fp16,int8,q4   dtype sweep, ours and transformers.js' (base model with those variants)
+          --sweep-clients 1,16 --sweep-tokens 16   dtype sweep client counts and new tokens per request
+          --short-tokens 8 --pairs 6   multitask and vision-cache comparisons: tokens per task, alternating pairs
           --report-only FILE   redraw DIR.md and the charts from a results.json (no measuring)
           --service-env "K=V;K2=V2"   extra environment for the service processes (experiments)
         or:  florence2-benchmark jpeg [--image FILE] [--repeats 15] [--save FILE]   JPEG decode alone: service vs ImageSharp

@@ -25,6 +25,45 @@ internal sealed class LoadGenerator(HttpClient http, byte[] jpeg)
         ["max_new_tokens"] = tokens,
     });
 
+    /// <summary>One single-task request (<c>POST /v1/{family}</c>), greedy, <paramref name="tokens"/> new tokens.</summary>
+    public byte[] TaskBody(string task, int tokens) => JsonSerializer.SerializeToUtf8Bytes(new JsonObject
+    {
+        ["image"] = _image,
+        ["task"] = task,
+        ["num_beams"] = 1,
+        ["max_new_tokens"] = tokens,
+    });
+
+    /// <summary>One <c>POST /v1/analyze</c> request running <paramref name="tasks"/> on the image, greedy.</summary>
+    public byte[] AnalyzeBody(IEnumerable<string> tasks, int tokens) => JsonSerializer.SerializeToUtf8Bytes(new JsonObject
+    {
+        ["image"] = _image,
+        ["tasks"] = new JsonArray([.. tasks.Select(t => (JsonNode)JsonValue.Create(t))]),
+        ["num_beams"] = 1,
+        ["max_new_tokens"] = tokens,
+    });
+
+    /// <summary>Posts a JSON body to <paramref name="route"/>; the latency, or NaN when it failed (logged).</summary>
+    public async Task<double> PostAsync(Uri baseAddress, string route, byte[] body)
+    {
+        using var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        long started = Stopwatch.GetTimestamp();
+        try
+        {
+            using var response = await http.PostAsync(new Uri(baseAddress, route), content);
+            string text = await response.Content.ReadAsStringAsync();
+            double latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
+            if (response.IsSuccessStatusCode) return latency;
+            Console.Error.WriteLine($"  {route}: HTTP {(int)response.StatusCode}: {text[..Math.Min(300, text.Length)]}");
+        }
+        catch (HttpRequestException ex)
+        {
+            Console.Error.WriteLine($"  {route}: request failed: {ex.Message}");
+        }
+        return double.NaN;
+    }
+
     public async Task<RequestSample> SendAsync(Uri baseAddress, byte[] body)
     {
         using var content = new ByteArrayContent(body);

@@ -33,6 +33,7 @@ if (options.ReportOnly is { } saved)
     options = options with { Quick = loaded.Quick };
     Console.WriteLine($"wrote {Report.Write(loaded, options)}");
     Console.WriteLine(loaded.FinalLine);
+    Console.WriteLine(loaded.WorkOnceLine);
     return 0;
 }
 
@@ -68,6 +69,14 @@ settings["batching on"] = $"MaxBatchSize={options.BatchSize}, MaxQueueDelayMs={o
 settings["overhead pairs"] = options.OverheadPairs.ToString(CultureInfo.InvariantCulture);
 settings["memory run"] = $"tiny model, {options.MemoryWarmUpRequests} warm-up + {options.MemoryRequests} requests at concurrency {options.MemoryConcurrency}, batching on";
 settings["peer"] = $"transformers.js 4.3.1, batch 1, greedy, {mainTokens} new tokens, 1 warm-up + {options.PeerRepeats} requests";
+settings["dtype sweep"] = $"{string.Join(",", options.Dtypes)} at {string.Join(",", options.SweepClients)} clients, " +
+    $"{options.SweepTokens} new tokens, POST /v1/caption, batching on (MaxBatchSize={options.BatchSize}); transformers.js: " +
+    $"from_pretrained dtype, N concurrent generate() loops in one process; requests per count: " +
+    string.Join(", ", options.SweepClients.Select(c => $"c{c}: {options.SweepRequests(c)}"));
+settings["multitask"] = $"{string.Join(", ", WorkOnceBench.ShortTasks.Select(t => t.Task))}, {options.ShortTokens} new tokens each, greedy, " +
+    $"one /v1/analyze call vs {WorkOnceBench.ShortTasks.Length} sequential calls, vision cache off, {options.Pairs} alternating pairs";
+settings["vision cache"] = $"the same image captioned, {options.ShortTokens} new tokens, cache off (0 MB) vs on (default size), " +
+    $"two services, {options.Pairs} alternating pairs";
 if (options.ServiceEnvironment.Count > 0)
     settings["service environment"] = string.Join("; ", options.ServiceEnvironment.Select(kv => $"{kv.Key}={kv.Value}"));
 foreach (var (k, v) in settings) Console.WriteLine($"  {k}: {v}");
@@ -232,6 +241,19 @@ await Phase("peer", async () =>
     }
 });
 
+// 2f. Issue 16: dtypes side by side with transformers.js; several tasks in one call; the vision-feature cache.
+var workOnce = new WorkOnceBench(options, load, http, logs);
+await Phase("dtypes", async () =>
+{
+    var spec = FixtureModelSpec.Base with { Variants = [.. options.Dtypes.Where(d => d != "fp32")] };
+    var modelWatch = Stopwatch.StartNew();
+    results.SweepModel = FixtureModelCache.GetOrCreate(spec, options.CacheDirectory);
+    Console.WriteLine($"sweep model: {results.SweepModel} ({modelWatch.Elapsed.TotalSeconds:F1} s)");
+    results.DtypeSweep = await workOnce.DtypeSweepAsync(results.SweepModel, imagePath);
+});
+await Phase("multitask", async () => results.Multitask = await workOnce.MultitaskAsync(basePath));
+await Phase("vision-cache", async () => results.VisionCache = await workOnce.VisionCacheAsync(basePath));
+
 results.LoadAtEnd = MachineInfo.LoadAverage();
 results.DurationSeconds = Math.Round(total.Elapsed.TotalSeconds, 1);
 string json = Path.Combine(options.OutDirectory, "results.json");
@@ -241,4 +263,5 @@ Console.WriteLine();
 Console.WriteLine(Report.SummaryTable(results));
 Console.WriteLine($"wrote {report}, {json} and charts; total {results.DurationSeconds:F0} s; load at end {string.Join(" ", results.LoadAtEnd)}");
 Console.WriteLine(results.FinalLine);
+Console.WriteLine(results.WorkOnceLine);
 return 0;

@@ -54,6 +54,10 @@ internal static class Report
         yield return new("transformers.js latency / ours", F(r.VsTransformersJs), "≥ 1.5", Met(r.VsTransformersJs, x => x >= 1.5));
         double? scoreShare = r.ScoreCost is { } sc ? Math.Max(sc.GreedyPct ?? double.NaN, sc.BeamPct ?? double.NaN) : null;
         yield return new("confidence scores, share of a step (%)", F(scoreShare), "≤ 1 %", Met(scoreShare, x => x <= 1));
+        yield return new("multitask gain (3 calls / 1 analyze call)", F(r.Multitask?.Gain), "≥ 1.3", Met(r.Multitask?.Gain, x => x >= 1.3));
+        yield return new("vision cache gain (off / on)", F(r.VisionCache?.Gain), "≥ 1.3", Met(r.VisionCache?.Gain, x => x >= 1.3));
+        yield return new("q4 speedup at 1 client (our fp32 / q4)", F(r.Q4SpeedupC1), "—", r.Q4SpeedupC1 is null ? "n/a" : "—");
+        yield return new("q4 vs transformers.js q4 at 1 client", F(r.Q4VsTransformersJsC1), "≥ 1.3", Met(r.Q4VsTransformersJsC1, x => x >= 1.3));
     }
 
     private static string Markdown(BenchResults r, BenchOptions options, string folder, List<(string Title, string File)> charts)
@@ -99,11 +103,13 @@ internal static class Report
         if (r.BatchingCpuGainC16 is { } cpuGain)
             L($"Batching gain at concurrency 16 in service CPU time per request (less sensitive to the machine's other load): {N(cpuGain, "0.00")}.");
         L();
-        L("Last line of the run:");
+        L("Last lines of the run (issue 6, then issue 16):");
         L();
         L("```");
         L(r.FinalLine);
         L("```");
+        L();
+        L(r.WorkOnceLine);
         L();
         L("## Settings");
         L();
@@ -200,6 +206,7 @@ internal static class Report
                 L();
             }
         }
+        WorkOnceSections(r, L, N);
         L("## (e) Peer: transformers.js");
         L();
         if (r.Peer is { } p)
@@ -239,6 +246,42 @@ internal static class Report
             ? File.ReadAllText(notes).TrimEnd()
             : $"(Hand-written analysis goes in `{folder}/notes.md`; redraw with `--report-only {folder}/results.json`.)");
         return sb.ToString();
+    }
+
+    /// <summary>Issue 16: the dtype sweep, the multitask and the vision-cache comparisons.</summary>
+    private static void WorkOnceSections(BenchResults r, Action<string> L, Func<double, string, string> N)
+    {
+        if (r.DtypeSweep.Count > 0)
+        {
+            L("## (f) Dtypes: ours and transformers.js'");
+            L("");
+            L($"The base fixture written with each weight variant (`{r.SweepModel}`), `<CAPTION>`, greedy, EOS ignored. Ours: the " +
+              "service over HTTP with `Florence2:Model:Dtype` set, batching on, closed-loop clients, p50. transformers.js 4.3.1: " +
+              "`from_pretrained(…, { dtype })` on the same folder, N `generate()` loops at once in one Node process, median. " +
+              "With random weights only the cost is real.");
+            L("");
+            L("| dtype | side | clients | requests | errors | p50 ms | req/s | tokens |");
+            L("|---|---|---:|---:|---:|---:|---:|---:|");
+            foreach (var d in r.DtypeSweep)
+                L(d.Error is { } error
+                    ? $"| {d.Dtype} | {d.Side} | | | | failed: {error.Replace('|', '/')} | | |"
+                    : $"| {d.Dtype} | {d.Side} | {d.Clients} | {d.Requests} | {d.Errors} | {N(d.P50Ms, "0")} | {N(d.ThroughputRps, "0.00")} | {N(d.MeanGeneratedTokens, "0.0")} |");
+            L("");
+        }
+        foreach (var (title, p) in new[] { ("(g) Several tasks in one call", r.Multitask), ("(h) Vision-feature cache", r.VisionCache) })
+        {
+            if (p is null) continue;
+            L($"## {title}");
+            L("");
+            L($"{p.Pairs} alternating pairs after one warm-up each, sequential requests, {p.Tokens} new tokens per task, greedy, EOS ignored; gain = median {p.Baseline} / median {p.Feature}.");
+            L("");
+            L($"| {p.Baseline} median ms | {p.Feature} median ms | gain |");
+            L("|---:|---:|---:|");
+            L($"| {N(p.BaselineMedianMs, "0")} | {N(p.FeatureMedianMs, "0")} | {N(p.Gain, "0.00")} |");
+            L("");
+            L($"Per pair (ms): {p.Baseline} {string.Join(", ", p.BaselineMs.Select(x => N(x, "0")))}; {p.Feature} {string.Join(", ", p.FeatureMs.Select(x => N(x, "0")))}.");
+            L("");
+        }
     }
 
     private static void LatencyChart(BenchResults r, string path)

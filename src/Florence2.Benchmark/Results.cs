@@ -10,6 +10,21 @@ internal sealed record MemoryResult(string Model, int WarmUpRequests, int Reques
 
 internal sealed record ServiceMemorySample(string Label, double RssMiB, double PeakMiB);
 
+/// <summary>One dtype at one client count, for us (service over HTTP, batching on) or for transformers.js.</summary>
+internal sealed record DtypeRow(string Dtype, string Side, int Clients, int Requests, int Errors, double P50Ms,
+    double ThroughputRps, double MeanGeneratedTokens, string? Error = null)
+{
+    public const string Ours = "Florence2Service";
+    public const string Peer = "transformers.js";
+}
+
+/// <summary>
+/// The same work done two ways, alternating, sequential requests: the baseline (three calls; the cache off) and the
+/// feature (one analyze call; the cache on). Gain = baseline median / feature median.
+/// </summary>
+internal sealed record PairedResult(string Baseline, string Feature, int Pairs, int Tokens, double BaselineMedianMs,
+    double FeatureMedianMs, double Gain, double[] BaselineMs, double[] FeatureMs);
+
 internal sealed record PhaseLoad(string Phase, double Min, double Mean, double Max, double Seconds);
 
 /// <summary>Everything one run measured (serialised to results.json; the report is drawn from it).</summary>
@@ -36,6 +51,13 @@ internal sealed class BenchResults
     public PeerResult? Peer { get; set; }
     public ScoreCostResult? ScoreCost { get; set; }
     public string? PeerError { get; set; }
+    /// <summary>Issue 16: every dtype at 1 and 16 clients, ours and transformers.js'.</summary>
+    public List<DtypeRow> DtypeSweep { get; set; } = [];
+    public string SweepModel { get; set; } = "";
+    /// <summary>Issue 16: three short tasks in one /v1/analyze call versus three single-task calls (cache off).</summary>
+    public PairedResult? Multitask { get; set; }
+    /// <summary>Issue 16: the same image again and again, vision-feature cache off versus on.</summary>
+    public PairedResult? VisionCache { get; set; }
     /// <summary>Our latency for the peer comparison: the service at concurrency 1 (batching off), p50.</summary>
     public double? OurSingleRequestMs { get; set; }
     public double? OurEngineSingleRequestMs { get; set; }
@@ -52,6 +74,20 @@ internal sealed class BenchResults
             ? on.ThroughputRps / off.ThroughputRps : null;
 
     public double? VsTransformersJs => Peer is { } p && OurSingleRequestMs is { } ours ? p.MedianMs / ours : null;
+
+    private double? SweepP50(string side, string dtype, int clients) =>
+        DtypeSweep.FirstOrDefault(d => d.Side == side && d.Dtype == dtype && d.Clients == clients && d.Error is null)?.P50Ms;
+
+    /// <summary>Our q4 against our fp32, one client: fp32 p50 / q4 p50.</summary>
+    public double? Q4SpeedupC1 => SweepP50(DtypeRow.Ours, "fp32", 1) / SweepP50(DtypeRow.Ours, "q4", 1);
+
+    /// <summary>Our q4 against transformers.js' q4, one client: their median / our p50.</summary>
+    public double? Q4VsTransformersJsC1 => SweepP50(DtypeRow.Peer, "q4", 1) / SweepP50(DtypeRow.Ours, "q4", 1);
+
+    /// <summary>Issue 16's headline, alone on its line in the report.</summary>
+    public string WorkOnceLine =>
+        $"multitask_gain={Format(Multitask?.Gain)} vision_cache_gain={Format(VisionCache?.Gain)} " +
+        $"q4_speedup_c1={Format(Q4SpeedupC1)} q4_vs_transformersjs_c1={Format(Q4VsTransformersJsC1)}";
 
     public string FinalLine =>
         $"batching_gain_c16={Format(BatchingGainC16)} overhead_pct={Format(Overhead?.OverheadPct)} " +

@@ -3,6 +3,9 @@
 // with a fixed number of new tokens (EOS suppressed until then). Prints one JSON line on stdout as its last line.
 //
 //   node bench.mjs --model /path/to/model-folder --image /path/to/image.jpg --tokens 128 --repeats 5 [--threads 0]
+//                  [--dtype fp32|fp16|q8|int8|uint8|q4|q4f16|bnb4] [--clients 1]
+// --dtype is transformers.js' own from_pretrained option (it picks decoder_model_merged_q4.onnx …, the hub's suffixes);
+// --clients N runs N generate() loops at once in this process (closed loop, like the service benchmark's clients).
 import path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { env, AutoProcessor, Florence2ForConditionalGeneration, RawImage } from '@huggingface/transformers';
@@ -13,6 +16,8 @@ const modelFolder = path.resolve(args.model);
 const tokens = Number(args.tokens ?? 128);
 const repeats = Number(args.repeats ?? 5);
 const threads = Number(args.threads ?? 0);
+const dtype = args.dtype ?? 'fp32';
+const clients = Number(args.clients ?? 1);
 
 env.allowRemoteModels = false;
 env.allowLocalModels = true;
@@ -22,7 +27,7 @@ const modelId = path.basename(modelFolder);
 const loadStart = performance.now();
 const sessionOptions = threads > 0 ? { intraOpNumThreads: threads } : undefined;
 const model = await Florence2ForConditionalGeneration.from_pretrained(modelId, {
-  dtype: 'fp32', device: 'cpu', ...(sessionOptions ? { session_options: sessionOptions } : {}),
+  dtype, device: 'cpu', ...(sessionOptions ? { session_options: sessionOptions } : {}),
 });
 const processor = await AutoProcessor.from_pretrained(modelId);
 const loadMs = performance.now() - loadStart;
@@ -48,10 +53,15 @@ async function once() {
 await once(); // warm-up: first run allocates arenas
 const latenciesMs = [];
 const generatedTokens = [];
-for (let i = 0; i < repeats; i++) {
-  const { ms, generated } = await once();
-  latenciesMs.push(ms);
-  generatedTokens.push(generated);
-  process.stderr.write(`  transformers.js request ${i + 1}/${repeats}: ${ms.toFixed(0)} ms, ${generated} tokens\n`);
-}
-console.log(JSON.stringify({ library: '@huggingface/transformers', version: '4.3.1', loadMs, latenciesMs, generatedTokens }));
+let issued = 0;
+const wallStart = performance.now();
+await Promise.all(Array.from({ length: clients }, async () => {
+  while (issued++ < repeats) {
+    const { ms, generated } = await once();
+    latenciesMs.push(ms);
+    generatedTokens.push(generated);
+    process.stderr.write(`  transformers.js ${dtype} c${clients} request ${latenciesMs.length}/${repeats}: ${ms.toFixed(0)} ms, ${generated} tokens\n`);
+  }
+}));
+const wallMs = performance.now() - wallStart;
+console.log(JSON.stringify({ library: '@huggingface/transformers', version: '4.3.1', dtype, clients, loadMs, wallMs, latenciesMs, generatedTokens }));
