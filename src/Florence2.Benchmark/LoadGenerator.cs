@@ -64,6 +64,17 @@ internal sealed class LoadGenerator(HttpClient http, byte[] jpeg)
         return double.NaN;
     }
 
+    /// <summary>The <c>model.dtype</c> a short caption answer reports: which weights the service really loaded.</summary>
+    public async Task<string> ModelDtypeAsync(Uri baseAddress)
+    {
+        using var content = new ByteArrayContent(Body(1, 1));
+        content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+        using var response = await http.PostAsync(new Uri(baseAddress, "v1/caption"), content);
+        string text = await response.Content.ReadAsStringAsync();
+        return JsonNode.Parse(text)?["model"]?["dtype"]?.GetValue<string>()
+            ?? throw new InvalidOperationException($"no model.dtype in the answer (HTTP {(int)response.StatusCode}): {text[..Math.Min(300, text.Length)]}");
+    }
+
     public async Task<RequestSample> SendAsync(Uri baseAddress, byte[] body)
     {
         using var content = new ByteArrayContent(body);

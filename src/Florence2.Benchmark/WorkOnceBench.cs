@@ -26,6 +26,8 @@ internal sealed class WorkOnceBench(BenchOptions options, LoadGenerator load, Ht
             {
                 await using var service = await ServiceProcess.StartAsync(modelPath, options.BatchSize, options.BatchDelayMs,
                     Path.Combine(logs, $"service-{dtype}.log"), http, environment);
+                string loaded = await load.ModelDtypeAsync(service.BaseAddress);
+                if (loaded != dtype) throw new InvalidOperationException($"asked for dtype {dtype}, the service reports {loaded}");
                 await load.SendAsync(service.BaseAddress, load.Body(4, 1));
                 await load.RunAsync(service.BaseAddress, load.Body(4, 1), options.SweepClients.Max(), options.SweepClients.Max());
                 byte[] body = load.Body(tokens, 1);
