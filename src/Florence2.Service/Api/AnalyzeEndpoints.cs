@@ -33,14 +33,7 @@ public static class AnalyzeEndpoints
                 "In multipart/form-data, send one `tasks` field per item (names as they are, objects as JSON).")
             .Accepts<AnalyzeRequestForm>("multipart/form-data", "application/json")
             .Produces<AnalyzeResponse>(StatusCodes.Status200OK)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .ProducesProblem(StatusCodes.Status504GatewayTimeout)
+            .ProducesInferenceProblems(notAcceptable: false)
             .DisableAntiforgery();
         return app;
     }

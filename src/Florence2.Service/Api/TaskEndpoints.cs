@@ -73,15 +73,7 @@ public static class TaskEndpoints
             .Accepts<TaskRequestForm>("multipart/form-data", "application/json")
             .Produces<TaskResponse>(StatusCodes.Status200OK)
             .Produces<MultiTaskResponse>(StatusCodes.Status200OK)
-            .ProducesProblem(StatusCodes.Status400BadRequest)
-            .ProducesProblem(StatusCodes.Status401Unauthorized)
-            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
-            .ProducesProblem(StatusCodes.Status406NotAcceptable)
-            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
-            .ProducesProblem(StatusCodes.Status422UnprocessableEntity)
-            .ProducesProblem(StatusCodes.Status429TooManyRequests)
-            .ProducesProblem(StatusCodes.Status503ServiceUnavailable)
-            .ProducesProblem(StatusCodes.Status504GatewayTimeout)
+            .ProducesInferenceProblems(notAcceptable: true)
             .DisableAntiforgery();
 
     private static string TaskTable(TaskFamily? family)
