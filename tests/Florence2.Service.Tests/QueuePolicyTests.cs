@@ -40,7 +40,7 @@ public sealed class QueuePolicyTests
     }
 
     [Fact]
-    public async Task When_the_queue_fills_part_way_through_a_call_its_images_already_queued_are_withdrawn()
+    public async Task A_call_whose_images_do_not_all_fit_in_the_queue_is_refused_whole_and_queues_none()
     {
         await using var service = await BusyService.StartAsync(
             ("Florence2:Batching:MaxBatchSize", 1), ("Florence2:Batching:MaxQueueSize", 2));
@@ -52,10 +52,11 @@ public sealed class QueuePolicyTests
 
         await response.AssertProblemAsync(HttpStatusCode.ServiceUnavailable);
         response.AssertRetryAfter();
+        // Two of the three would fit; the call is admitted whole or not at all, so nothing was queued to withdraw.
         var metrics = await Prometheus.WaitForAsync(service.Client,
-            m => m.Value("florence2_rejections_total", "reason=\"cancelled\"") == 2 && m.Value("florence2_queue_depth") == 0,
-            "the first two images withdrawn");
-        Assert.Equal(1, metrics.Value("florence2_rejections_total", "reason=\"queue_full\""));
+            m => m.Value("florence2_rejections_total", "reason=\"queue_full\"") == 1, "the call refused");
+        Assert.Equal(0, metrics.Value("florence2_rejections_total", "reason=\"cancelled\""));
+        Assert.Equal(0, metrics.Value("florence2_queue_depth"));
         Assert.False(running.IsCompleted, "The call must be refused while the long request still runs.");
         await running.ReleaseAndAssertOkAsync();
         Assert.Equal(1, (await Prometheus.ScrapeAsync(service.Client)).Value("florence2_batch_size_count"));

@@ -34,7 +34,7 @@ internal static class AnalyzeCommand
         await using var model = await Florence2Model.LoadAsync(settings, TimeProvider.System, NullLoggerFactory.Instance).ConfigureAwait(false);
 
         var inputs = model.PrepareAll(image, requests, new RequestLimits());
-        var answers = await Task.WhenAll(inputs.Select(input => model.EnqueueAsync(input, timeout: null, CancellationToken.None))).ConfigureAwait(false);
+        var answers = await Task.WhenAll(model.EnqueueAll(inputs, timeout: null, CancellationToken.None)).ConfigureAwait(false);
         var results = new JsonArray();
         for (int i = 0; i < inputs.Count; i++) results.Add(RunCommand.Answer(model, requests[i], inputs[i], answers[i].Result));
         RunCommand.Print(new JsonObject

@@ -104,19 +104,54 @@ public sealed class DynamicBatcher : IAsyncDisposable
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        var queueTimeout = ResolveTimeout(timeout);
-        if (cancellationToken.IsCancellationRequested) return Task.FromCanceled<BatchedResult>(cancellationToken);
-        if (request.CancellationToken.IsCancellationRequested) return Task.FromCanceled<BatchedResult>(request.CancellationToken);
+        return EnqueueAll([request], timeout, cancellationToken)[0];
+    }
 
-        var pending = new PendingRequest(request, cancellationToken, _time.GetTimestamp(), queueTimeout);
-        var admission = _queue.TryAdd(pending, _onDeadline);
+    /// <summary>
+    /// Queues <paramref name="requests"/> as one admission: all of them or, when the queue is full or closed, none. They
+    /// reach batch formation together, so compatible ones share a batch (up to <see cref="BatchingOptions.MaxBatchSize"/>)
+    /// however the threads are scheduled; each is then answered, deadlined and cancellable on its own as with
+    /// <see cref="EnqueueAsync"/>.
+    /// </summary>
+    /// <returns>One task per request, in order.</returns>
+    /// <exception cref="QueueFullException">The queue has no room for all of them (thrown at once, nothing queued).</exception>
+    /// <exception cref="BatcherUnavailableException">The batcher is draining or stopped.</exception>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is not positive.</exception>
+    public IReadOnlyList<Task<BatchedResult>> EnqueueAll(IReadOnlyList<EngineRequest> requests, TimeSpan? timeout = null,
+        CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Any(request => request is null)) throw new ArgumentException("A request is null.", nameof(requests));
+        var queueTimeout = ResolveTimeout(timeout);
+        if (cancellationToken.IsCancellationRequested)
+            return [.. requests.Select(_ => Task.FromCanceled<BatchedResult>(cancellationToken))];
+
+        long admitted = _time.GetTimestamp();
+        var group = new List<PendingRequest>(requests.Count);
+        var answers = new Task<BatchedResult>[requests.Count];
+        for (int i = 0; i < requests.Count; i++)
+        {
+            var token = requests[i].CancellationToken;
+            if (token.IsCancellationRequested) answers[i] = Task.FromCanceled<BatchedResult>(token);
+            else group.Add(new PendingRequest(requests[i], cancellationToken, admitted, queueTimeout));
+        }
+        if (group.Count == 0) return answers;
+
+        var admission = _queue.TryAddAll(group, _onDeadline);
         if (admission != Admission.Admitted)
         {
-            pending.Dispose();
+            foreach (var pending in group) pending.Dispose();
             throw Refusal(admission);
         }
-        pending.OnCancelled(_onCancelled);
-        return pending.Task;
+        int next = 0;
+        for (int i = 0; i < answers.Length; i++)
+        {
+            if (answers[i] is not null) continue;
+            var pending = group[next++];
+            pending.OnCancelled(_onCancelled);
+            answers[i] = pending.Task;
+        }
+        return answers;
     }
 
     /// <summary>

@@ -32,18 +32,25 @@ internal sealed class RequestQueue(int capacity, TimeProvider time, BatcherMetri
     /// <summary>Completes once the queue is closed, empty and nothing taken from it is still running.</summary>
     public Task WhenIdle => _idle.Task;
 
-    /// <summary>Appends <paramref name="request"/> and arms its deadline timer, unless the queue is closed or full.</summary>
-    public Admission TryAdd(PendingRequest request, TimerCallback onDeadline)
+    /// <summary>
+    /// Appends every request of <paramref name="group"/> and arms their deadline timers, or none of them when the queue is
+    /// closed or has no room for all. One admission, one change signal: batch formation sees the group whole, so a call's
+    /// requests (the images of one call, the tasks of one /v1/analyze) are never split by a worker that woke in between.
+    /// </summary>
+    public Admission TryAddAll(IReadOnlyList<PendingRequest> group, TimerCallback onDeadline)
     {
         lock (_lock)
         {
             if (_closed) return Admission.Closed;
-            if (_queued.Count >= capacity) return Admission.Full;
-            request.Node = _queued.AddLast(request);
-            // Armed under the lock so that whoever removes the request always sees (and disposes) its timer.
-            if (request.QueueTimeout is { } timeout)
-                request.DeadlineTimer = time.CreateTimer(onDeadline, request, timeout, Timeout.InfiniteTimeSpan);
-            metrics?.QueueDepthChanged(+1);
+            if (_queued.Count + group.Count > capacity) return Admission.Full;
+            foreach (var request in group)
+            {
+                request.Node = _queued.AddLast(request);
+                // Armed under the lock so that whoever removes the request always sees (and disposes) its timer.
+                if (request.QueueTimeout is { } timeout)
+                    request.DeadlineTimer = time.CreateTimer(onDeadline, request, timeout, Timeout.InfiniteTimeSpan);
+            }
+            metrics?.QueueDepthChanged(group.Count);
             SignalChange();
             return Admission.Admitted;
         }
@@ -171,7 +178,7 @@ internal sealed class RequestQueue(int capacity, TimeProvider time, BatcherMetri
     }
 }
 
-/// <summary>What <see cref="RequestQueue.TryAdd"/> did with a request.</summary>
+/// <summary>What <see cref="RequestQueue.TryAddAll"/> did with a group of requests.</summary>
 internal enum Admission
 {
     Admitted,

@@ -175,6 +175,17 @@ public sealed class Florence2Model : IAsyncDisposable
         return _batcher.EnqueueAsync(input.Request, timeout, cancellationToken);
     }
 
+    /// <summary>
+    /// Queues prepared inputs as one admission (all or none; see <see cref="DynamicBatcher.EnqueueAll"/>), so the images
+    /// of one call or the tasks of one image reach the batcher together and share batches; one task per input, in order.
+    /// </summary>
+    public IReadOnlyList<Task<BatchedResult>> EnqueueAll(IReadOnlyList<PreparedInput> inputs, TimeSpan? timeout,
+        CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(inputs);
+        return _batcher.EnqueueAll([.. inputs.Select(input => input.Request)], timeout, cancellationToken);
+    }
+
     /// <summary>The typed result and the HF dictionary of what the model wrote for <paramref name="input"/>.</summary>
     public static ParsedGeneration Parse(PreparedInput input, string generatedText, PostProcessingOptions options)
     {

@@ -119,22 +119,22 @@ public sealed partial class CallRunner(ModelRuntime runtime, IOptions<LimitsOpti
     };
 
     /// <summary>
-    /// Queues every image of the call. The queue may refuse synchronously (full, draining): that is translated like
-    /// any other failure, and the images of this call already queued are withdrawn.
+    /// Queues every input of the call as one admission: the queue takes all of them or refuses the call whole (full,
+    /// draining), so nothing needs withdrawing then. Once queued, the first real failure is the answer and the call's
+    /// other inputs are withdrawn.
     /// </summary>
     private static async Task<BatchedResult[]> EnqueueAllAsync(Florence2Model model, List<PreparedInput> prepared, TimeSpan? timeout,
         CancellationToken cancellationToken)
     {
         using var siblings = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var pending = new List<Task<BatchedResult>>(prepared.Count);
+        var pending = model.EnqueueAll(prepared, timeout, siblings.Token);
         try
         {
-            foreach (var input in prepared) pending.Add(model.EnqueueAsync(input, timeout, siblings.Token));
             return await Task.WhenAll(pending).ConfigureAwait(false);
         }
         catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            // One image failed: the others of this call are no longer wanted; the first real failure is the answer.
+            // One input failed: the others of this call are no longer wanted; the first real failure is the answer.
             await siblings.CancelAsync().ConfigureAwait(false);
             var failure = pending.Where(t => t.IsFaulted).Select(t => t.Exception!.InnerException!).FirstOrDefault() ?? ex;
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);

@@ -35,6 +35,37 @@ public sealed class BatchFormationTests
     }
 
     [Fact]
+    public async Task A_group_reaches_an_idle_worker_whole_even_when_its_thread_stalls_midway()
+    {
+        // No queue delay: a worker takes whatever is queued the moment it wakes. The enqueuing thread is held at its
+        // second clock read until the worker has taken a batch (at most 500 ms). Admitted one by one, each request
+        // stamped on its own, the worker would take the first alone, as /v1/analyze's tasks were split on a busy CI
+        // machine; admitted as one group, stamped once, all three are queued before the worker can look.
+        await using var harness = BatcherHarness.Create(new BatchingOptions { MaxBatchSize = 8, MaxQueueDelayMs = 0 });
+        var firstBatch = harness.Executor.NextBatchAsync();
+        var enqueued = new TaskCompletionSource<IReadOnlyList<Task<BatchedResult>>>(TaskCreationOptions.RunContinuationsAsynchronously);
+        // On a thread of its own, awaited not joined: holding it must not starve the thread pool the worker wakes on.
+        var enqueuer = new Thread(() =>
+        {
+            int self = Environment.CurrentManagedThreadId, reads = 0;
+            harness.Clock.BeforeTimestampRead = () =>
+            {
+                if (Environment.CurrentManagedThreadId == self && ++reads == 2)
+                    SpinWait.SpinUntil(() => harness.Executor.Batches.Count > 0, TimeSpan.FromMilliseconds(500));
+            };
+            enqueued.SetResult(harness.Batcher.EnqueueAll([.. Enumerable.Range(0, 3).Select(i => TestRequests.Create($"r{i}"))]));
+            harness.Clock.BeforeTimestampRead = null;
+        });
+        enqueuer.Start();
+        var group = await enqueued.Task.Within();
+        var batch = await firstBatch;
+        Assert.Equal(["r0", "r1", "r2"], batch.Prompts);
+        batch.FinishAll();
+        var results = await Task.WhenAll(group).Within();
+        Assert.All(results, r => Assert.Equal(3, r.BatchSize));
+    }
+
+    [Fact]
     public async Task Incompatible_settings_go_to_separate_batches_without_reordering_the_rest()
     {
         await using var harness = BatcherHarness.Create(new BatchingOptions { MaxBatchSize = 4, MaxQueueDelayMs = 100 }, autoFinish: true);

@@ -12,6 +12,9 @@ internal sealed class ObservedTimeProvider : TimeProvider
     private readonly List<TimeSpan> _armed = [];
     private readonly List<(TimeSpan DueTime, TaskCompletionSource Signal)> _waiters = [];
 
+    /// <summary>Called before every timestamp read, on the reading thread, so a test can hold that thread there.</summary>
+    public Action? BeforeTimestampRead { get; set; }
+
     public FakeTimeProvider Fake { get; } = new(new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero));
 
     public void Advance(TimeSpan delta) => Fake.Advance(delta);
@@ -32,7 +35,11 @@ internal sealed class ObservedTimeProvider : TimeProvider
 
     public override DateTimeOffset GetUtcNow() => Fake.GetUtcNow();
 
-    public override long GetTimestamp() => Fake.GetTimestamp();
+    public override long GetTimestamp()
+    {
+        BeforeTimestampRead?.Invoke();
+        return Fake.GetTimestamp();
+    }
 
     public override long TimestampFrequency => Fake.TimestampFrequency;
 

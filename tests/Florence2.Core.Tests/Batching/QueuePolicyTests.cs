@@ -29,6 +29,23 @@ public sealed class QueuePolicyTests
     }
 
     [Fact]
+    public async Task A_group_is_admitted_whole_or_refused_whole()
+    {
+        await using var harness = BatcherHarness.Create(OneAtATime(maxQueueSize: 4));
+        var running = harness.Enqueue("running");
+        await harness.Executor.NextBatchAsync();
+        var queued = new[] { harness.Enqueue("q1"), harness.Enqueue("q2") };
+
+        // Three do not fit in the two places left: none of them is queued, not even the two that would have fitted.
+        Assert.Throws<QueueFullException>(() => harness.Batcher.EnqueueAll([.. new[] { "g1", "g2", "g3" }.Select(p => TestRequests.Create(p))]));
+        Assert.Equal(2, harness.Batcher.QueueDepth);
+
+        var group = harness.Batcher.EnqueueAll([TestRequests.Create("g1"), TestRequests.Create("g2")]);
+        Assert.Equal(4, harness.Batcher.QueueDepth);
+        Assert.All(group, t => Assert.False(t.IsCompleted));
+    }
+
+    [Fact]
     public async Task A_request_past_its_deadline_in_the_queue_times_out_and_never_runs()
     {
         await using var harness = BatcherHarness.Create(OneAtATime());
