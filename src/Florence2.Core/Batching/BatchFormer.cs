@@ -3,10 +3,11 @@ namespace Florence2.Batching;
 /// <summary>
 /// Forms batches Triton-style for the workers: the oldest request waits up to the queue delay for compatible company,
 /// and the batch leaves early once it is full. One batch forms at a time (like Triton's single scheduler) so that idle
-/// workers do not split a batch that is still filling.
+/// workers do not split a batch that is still filling. In continuous batching (<c>beamsAreRows</c>)
+/// <see cref="BatchingOptions.MaxBatchSize"/> counts decoder rows.
 /// </summary>
-internal sealed class BatchFormer(RequestQueue queue, BatchingOptions options, TimeProvider time, AbandonedRequests abandoned)
-    : IDisposable
+internal sealed class BatchFormer(RequestQueue queue, BatchingOptions options, TimeProvider time, AbandonedRequests abandoned,
+    bool beamsAreRows) : IDisposable
 {
     private readonly SemaphoreSlim _turn = new(1, 1);
 
@@ -19,7 +20,7 @@ internal sealed class BatchFormer(RequestQueue queue, BatchingOptions options, T
             var dropped = new List<PendingRequest>();
             while (true)
             {
-                var step = queue.TryTakeBatch(options.MaxBatchSize, options.MaxQueueDelay, dropped);
+                var step = queue.TryTakeBatch(options.MaxBatchSize, options.MaxQueueDelay, dropped, beamsAreRows);
                 abandoned.Settle(dropped);
                 dropped.Clear();
                 if (step.Batch is { } batch) return batch;

@@ -6,8 +6,12 @@ namespace Florence2.Batching;
 internal static partial class BatcherLog
 {
     [LoggerMessage(EventId = 1, Level = LogLevel.Information,
-        Message = "Batcher started: {Instances} instance(s), max batch {MaxBatchSize}, delay {MaxQueueDelayMs} ms, queue {MaxQueueSize}")]
-    public static partial void Started(this ILogger logger, int instances, int maxBatchSize, int maxQueueDelayMs, int maxQueueSize);
+        Message = "Batcher started: {Instances} instance(s), {Mode} batching, max batch {MaxBatchSize}, delay {MaxQueueDelayMs} ms, queue {MaxQueueSize}")]
+    public static partial void Started(this ILogger logger, int instances, BatchingMode mode, int maxBatchSize, int maxQueueDelayMs, int maxQueueSize);
+
+    [LoggerMessage(EventId = 12, Level = LogLevel.Debug,
+        Message = "Instance {Instance}: {Joined} request(s) joined its running batch; {QueueDepth} left queued")]
+    public static partial void Joined(this ILogger logger, int instance, int joined, int queueDepth);
 
     [LoggerMessage(EventId = 2, Level = LogLevel.Debug,
         Message = "Instance {Instance} runs a batch of {BatchSize}; {QueueDepth} left queued")]

@@ -15,6 +15,7 @@ public sealed class BatcherMetrics
     private readonly UpDownCounter<int> _queueDepth;
     private readonly Histogram<double> _queueDuration;
     private readonly Histogram<int> _batchSize;
+    private readonly Counter<long> _joined;
     private readonly Counter<long> _rejections;
     private readonly Histogram<int> _generatedTokens;
     private readonly Histogram<double> _stageDuration;
@@ -39,6 +40,8 @@ public sealed class BatcherMetrics
         _batchSize = meter.CreateHistogram("florence2_batch_size", "{request}",
             "Requests per batch handed to a model instance.", tags: null,
             advice: Buckets(1, 2, 3, 4, 6, 8, 12, 16, 24, 32, 48, 64, 128, 256));
+        _joined = meter.CreateCounter<long>("florence2_batch_joins_total", "{request}",
+            "Requests that joined a batch already decoding (continuous batching) instead of starting one.");
         _rejections = meter.CreateCounter<long>("florence2_rejections_total", "{request}",
             "Requests answered without running, by reason.");
         _generatedTokens = meter.CreateHistogram("florence2_generated_tokens", "{token}",
@@ -60,6 +63,8 @@ public sealed class BatcherMetrics
     internal void RecordQueueDuration(TimeSpan waited) => _queueDuration.Record(waited.TotalSeconds);
 
     internal void RecordBatchSize(int size) => _batchSize.Record(size);
+
+    internal void RecordJoined(int requests) => _joined.Add(requests);
 
     internal void RecordRejection(string reason) =>
         _rejections.Add(1, new KeyValuePair<string, object?>("reason", reason));

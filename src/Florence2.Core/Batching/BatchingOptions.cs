@@ -9,8 +9,17 @@ public sealed class BatchingOptions
     /// <summary>The configuration section these options are bound from.</summary>
     public const string SectionName = "Florence2:Batching";
 
-    /// <summary>Largest batch handed to one model instance. Default 8; 1 to 256 (1 disables batching).</summary>
+    /// <summary>
+    /// Largest batch handed to one model instance. Default 8; 1 to 256 (1 disables batching). In
+    /// <see cref="BatchingMode.Continuous"/> mode it counts decoder rows, a request holding one row per beam.
+    /// </summary>
     public int MaxBatchSize { get; set; } = 8;
+
+    /// <summary>
+    /// <c>continuous</c> (default: requests join a running batch between decoder steps, where the model allows it,
+    /// else cohort) or <c>cohort</c> (a formed batch runs closed).
+    /// </summary>
+    public BatchingMode Mode { get; set; } = BatchingMode.Continuous;
 
     /// <summary>
     /// How long the oldest request of a forming batch waits for compatible company, counted from its arrival.
@@ -43,6 +52,8 @@ public sealed class BatchingOptions
             errors.Add($"{nameof(MaxQueueDelayMs)} must be between 0 and 10000 (was {MaxQueueDelayMs}).");
         if (MaxQueueSize < 1)
             errors.Add($"{nameof(MaxQueueSize)} must be at least 1 (was {MaxQueueSize}).");
+        if (!Enum.IsDefined(Mode))
+            errors.Add($"{nameof(Mode)} must be continuous or cohort (was {Mode}).");
         if (DefaultTimeoutMs < 0)
             errors.Add($"{nameof(DefaultTimeoutMs)} must be 0 (no deadline) or positive (was {DefaultTimeoutMs}).");
         return errors;

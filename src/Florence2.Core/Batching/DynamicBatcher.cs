@@ -63,7 +63,10 @@ public sealed class DynamicBatcher : IAsyncDisposable
         _metrics = metrics;
         _queue = new RequestQueue(options.MaxQueueSize, timeProvider, metrics);
         _abandoned = new AbandonedRequests(timeProvider, metrics, logger);
-        _former = new BatchFormer(_queue, options, timeProvider, _abandoned);
+        Mode = options.Mode == BatchingMode.Continuous && _instances.All(instance => instance.AcceptsJoiners)
+            ? BatchingMode.Continuous
+            : BatchingMode.Cohort;
+        _former = new BatchFormer(_queue, options, timeProvider, _abandoned, beamsAreRows: Mode == BatchingMode.Continuous);
         _retryAfter = new RetryAfterEstimator(options.MaxBatchSize, _instances.Count);
         _onDeadline = OnDeadline;
         _onCancelled = OnCancelled;
@@ -72,8 +75,14 @@ public sealed class DynamicBatcher : IAsyncDisposable
         for (int i = 0; i < _workers.Length; i++)
             _workers[i] = new BatchWorker(i, _former, RunBatch, logger, _stopWorkers.Token);
         foreach (var worker in _workers) worker.Start();
-        logger.Started(_instances.Count, options.MaxBatchSize, options.MaxQueueDelayMs, options.MaxQueueSize);
+        logger.Started(_instances.Count, Mode, options.MaxBatchSize, options.MaxQueueDelayMs, options.MaxQueueSize);
     }
+
+    /// <summary>
+    /// The batching mode in effect: <see cref="BatchingMode.Continuous"/> when it was asked for and every instance
+    /// accepts joiners, else <see cref="BatchingMode.Cohort"/>.
+    /// </summary>
+    public BatchingMode Mode { get; }
 
     /// <summary>Requests waiting to be batched.</summary>
     public int QueueDepth => _queue.Count;
@@ -231,7 +240,8 @@ public sealed class DynamicBatcher : IAsyncDisposable
     private void RunBatch(int instanceIndex, IReadOnlyList<PendingRequest> batch)
     {
         long started = _time.GetTimestamp();
-        new BatchExecution(batch, instanceIndex, _queue, _time, _metrics, _logger).Run(_instances[instanceIndex], _abortBatches.Token);
+        var joining = Mode == BatchingMode.Continuous ? new JoinPolicy(_options, _abandoned) : null;
+        new BatchExecution(batch, instanceIndex, _queue, _time, _metrics, _logger, joining).Run(_instances[instanceIndex], _abortBatches.Token);
         _retryAfter.RecordBatch(_time.GetElapsedTime(started));
     }
 }

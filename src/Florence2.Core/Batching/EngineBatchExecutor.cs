@@ -13,6 +13,14 @@ public sealed class EngineBatchExecutor(Florence2Engine engine) : IBatchExecutor
         CancellationToken cancellationToken) =>
         Engine.RunBatch(requests, onFinished, cancellationToken);
 
+    /// <inheritdoc />
+    public bool AcceptsJoiners => Engine.ContinuousDecoding;
+
+    /// <inheritdoc />
+    public IReadOnlyList<EngineOutcome> RunBatch(IReadOnlyList<EngineRequest> requests, Action<int, EngineOutcome>? onFinished,
+        JoinerSource joiners, CancellationToken cancellationToken) =>
+        Engine.RunBatch(requests, onFinished, joiners, cancellationToken);
+
     /// <summary>One executor per engine of <paramref name="pool"/>, in order, for <see cref="DynamicBatcher"/>.</summary>
     public static IReadOnlyList<IBatchExecutor> ForPool(Florence2EnginePool pool)
     {

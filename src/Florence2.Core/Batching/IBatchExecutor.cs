@@ -2,7 +2,7 @@ using Florence2.Inference;
 
 namespace Florence2.Batching;
 
-/// <summary>One model instance that runs a batch synchronously on the calling thread (the shape of <see cref="Florence2Engine.RunBatch"/>).</summary>
+/// <summary>One model instance that runs a batch synchronously on the calling thread (the shape of <see cref="Florence2Engine.RunBatch(IReadOnlyList{EngineRequest}, Action{int, EngineOutcome}, CancellationToken)"/>).</summary>
 public interface IBatchExecutor
 {
     /// <summary>
@@ -14,4 +14,15 @@ public interface IBatchExecutor
     /// <param name="cancellationToken">Cancels the whole batch (shutdown).</param>
     IReadOnlyList<EngineOutcome> RunBatch(IReadOnlyList<EngineRequest> requests, Action<int, EngineOutcome>? onFinished,
         CancellationToken cancellationToken);
+
+    /// <summary>Whether requests may join a batch while it runs (<see cref="BatchingMode.Continuous"/>); false by default.</summary>
+    bool AcceptsJoiners => false;
+
+    /// <summary>
+    /// Like <see cref="RunBatch(IReadOnlyList{EngineRequest}, Action{int, EngineOutcome}, CancellationToken)"/>, asking
+    /// <paramref name="joiners"/> between decoder steps for requests that join the batch (indexes after the batch's);
+    /// the outcomes cover them too. Executors that do not accept joiners never ask.
+    /// </summary>
+    IReadOnlyList<EngineOutcome> RunBatch(IReadOnlyList<EngineRequest> requests, Action<int, EngineOutcome>? onFinished,
+        JoinerSource joiners, CancellationToken cancellationToken) => RunBatch(requests, onFinished, cancellationToken);
 }

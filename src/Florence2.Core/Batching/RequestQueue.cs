@@ -74,20 +74,15 @@ internal sealed class RequestQueue(int capacity, TimeProvider time, BatcherMetri
     /// queued or the oldest has waited <paramref name="maxQueueDelay"/> (no waiting once closed), takes them out in FIFO
     /// order as a batch. Otherwise says what to wait for.
     /// </summary>
-    public FormationStep TryTakeBatch(int maxBatchSize, TimeSpan maxQueueDelay, List<PendingRequest> abandoned)
+    /// <param name="maxBatchSize">The most requests a batch takes.</param>
+    /// <param name="maxQueueDelay">How long the oldest request waits for company.</param>
+    /// <param name="abandoned">Receives the requests dropped.</param>
+    /// <param name="beamsAreRows">Count <paramref name="maxBatchSize"/> in decoder rows: a request takes one per beam.</param>
+    public FormationStep TryTakeBatch(int maxBatchSize, TimeSpan maxQueueDelay, List<PendingRequest> abandoned, bool beamsAreRows = false)
     {
         lock (_lock)
         {
-            for (var node = _queued.First; node is not null;)
-            {
-                var next = node.Next;
-                if (node.Value.Cancellation.IsCancellationRequested || node.Value.IsExpired(time))
-                {
-                    abandoned.Add(node.Value);
-                    Unlink(node.Value);
-                }
-                node = next;
-            }
+            DropAbandoned(abandoned);
             if (_queued.First is not { } first)
             {
                 CheckIdle();
@@ -95,23 +90,62 @@ internal sealed class RequestQueue(int capacity, TimeProvider time, BatcherMetri
             }
 
             var oldest = first.Value;
+            int limit = beamsAreRows ? Math.Max(1, maxBatchSize / Math.Max(1, oldest.Key.NumBeams)) : maxBatchSize;
             var wait = _closed ? TimeSpan.Zero : maxQueueDelay - time.GetElapsedTime(oldest.AdmittedTimestamp);
-            if (wait > TimeSpan.Zero && CountCompatible(oldest.Key, maxBatchSize) < maxBatchSize)
+            if (wait > TimeSpan.Zero && CountCompatible(oldest.Key, limit) < limit)
                 return FormationStep.WaitFor(_changed.Task, wait);
+            return FormationStep.Take(TakeCompatible(oldest.Key, limit));
+        }
+    }
 
-            var batch = new List<PendingRequest>(Math.Min(maxBatchSize, _queued.Count));
-            for (var node = first; node is not null && batch.Count < maxBatchSize;)
+    /// <summary>
+    /// For a running batch of <paramref name="key"/> (continuous batching): takes up to <paramref name="maxRequests"/>
+    /// queued requests with that key, oldest first, at once. Drops cancelled and expired ones into
+    /// <paramref name="abandoned"/> first. Takes none while the oldest request cannot join and has waited
+    /// <paramref name="maxQueueDelay"/>: the running batch then winds down, so a stream of joiners never starves it.
+    /// </summary>
+    public IReadOnlyList<PendingRequest> TryTakeJoiners(BatchCompatibilityKey key, int maxRequests, TimeSpan maxQueueDelay,
+        List<PendingRequest> abandoned)
+    {
+        lock (_lock)
+        {
+            DropAbandoned(abandoned);
+            if (maxRequests <= 0 || _queued.First is not { } first) return [];
+            if (first.Value.Key != key && time.GetElapsedTime(first.Value.AdmittedTimestamp) >= maxQueueDelay) return [];
+            return TakeCompatible(key, maxRequests);
+        }
+    }
+
+    /// <summary>Under the lock: unlinks up to <paramref name="limit"/> requests with <paramref name="key"/>, oldest first, as running.</summary>
+    private List<PendingRequest> TakeCompatible(BatchCompatibilityKey key, int limit)
+    {
+        var taken = new List<PendingRequest>(Math.Min(limit, _queued.Count));
+        for (var node = _queued.First; node is not null && taken.Count < limit;)
+        {
+            var next = node.Next;
+            if (node.Value.Key == key)
             {
-                var next = node.Next;
-                if (node.Value.Key == oldest.Key)
-                {
-                    batch.Add(node.Value);
-                    Unlink(node.Value);
-                }
-                node = next;
+                taken.Add(node.Value);
+                Unlink(node.Value);
             }
-            _running += batch.Count;
-            return FormationStep.Take(batch);
+            node = next;
+        }
+        _running += taken.Count;
+        return taken;
+    }
+
+    /// <summary>Under the lock: unlinks requests already cancelled or past their deadline into <paramref name="abandoned"/>.</summary>
+    private void DropAbandoned(List<PendingRequest> abandoned)
+    {
+        for (var node = _queued.First; node is not null;)
+        {
+            var next = node.Next;
+            if (node.Value.Cancellation.IsCancellationRequested || node.Value.IsExpired(time))
+            {
+                abandoned.Add(node.Value);
+                Unlink(node.Value);
+            }
+            node = next;
         }
     }
 

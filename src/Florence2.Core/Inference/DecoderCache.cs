@@ -59,7 +59,76 @@ internal sealed class DecoderCache(TensorOps ops) : IDisposable
         SetEncoder(gathered[^2], gathered[^1]);
     }
 
-    public void Dispose()
+    /// <summary>True until the first decoder step has filled the self-attention cache.</summary>
+    public bool IsEmpty => _selfAttention.Length == 0;
+
+    /// <summary>
+    /// Takes over the rows of <paramref name="newcomers"/> (requests prefilled on their own; their self-attention
+    /// holds one position) after this cache's rows, then disposes what is left of it. Their self-attention is
+    /// left-padded to this cache's <paramref name="selfLength"/> positions — the caller masks that gap — and the
+    /// encoder side (cross-attention cache, states, mask) of whichever holds the shorter encoder sequence is
+    /// right-padded with zeros and mask 0, which the cross-attention already ignores.
+    /// </summary>
+    public void AppendRows(DecoderCache newcomers, long selfLength)
+    {
+        if (IsEmpty)
+        {
+            (_selfAttention, newcomers._selfAttention) = (newcomers._selfAttention, _selfAttention);
+            (_crossAttention, newcomers._crossAttention) = (newcomers._crossAttention, _crossAttention);
+            (_encoderStates, newcomers._encoderStates) = (newcomers._encoderStates, _encoderStates);
+            (_encoderMask, newcomers._encoderMask) = (newcomers._encoderMask, _encoderMask);
+            newcomers.Dispose();
+            return;
+        }
+        long theirLength = newcomers._selfAttention[0].GetTensorTypeAndShape().Shape[2];
+        var self = newcomers._selfAttention.Select(v => ops.PadWithZeros(v, rank: 4, axis: 2, selfLength - theirLength, 0)).ToArray();
+        SetSelfAttention(ConcatRows(_selfAttention, self));
+        DisposeAll(self);
+
+        long ours = EncoderMask.GetTensorTypeAndShape().Shape[1], theirs = newcomers.EncoderMask.GetTensorTypeAndShape().Shape[1];
+        long length = Math.Max(ours, theirs);
+        var mine = PadEncoderSide(length - ours);
+        var others = newcomers.PadEncoderSide(length - theirs);
+        SetCrossAttention(ConcatRows(mine[..^2], others[..^2]));
+        var rows = ConcatRows(mine[^2..], others[^2..]);
+        SetEncoder(rows[0], rows[1]);
+        DisposeAll(mine);
+        DisposeAll(others);
+        newcomers.Dispose();
+    }
+
+    /// <summary>Drops the first <paramref name="count"/> self-attention positions (a gap no row attends to any more).</summary>
+    public void DropLeadingSelfPositions(long count) =>
+        SetSelfAttention([.. _selfAttention.Select(v => ops.DropLeading(v, axis: 2, count))]);
+
+    /// <summary>
+    /// Cross-attention cache, then encoder states and mask, right-padded by <paramref name="extra"/> encoder positions;
+    /// the caller owns (and disposes) what this returns.
+    /// </summary>
+    private OrtValue[] PadEncoderSide(long extra)
+    {
+        if (extra == 0)
+        {
+            // Handed over as they are: the caller's Set* calls dispose the old arrays, so detach them here.
+            OrtValue[] same = [.. _crossAttention, EncoderStates, EncoderMask];
+            (_crossAttention, _encoderStates, _encoderMask) = ([], null, null);
+            return same;
+        }
+        return [.. _crossAttention.Select(v => ops.PadWithZeros(v, rank: 4, axis: 2, 0, extra)),
+            ops.PadWithZeros(EncoderStates, rank: 3, axis: 1, 0, extra), ops.PadWithZeros(EncoderMask, rank: 2, axis: 1, 0, extra)];
+    }
+
+    private OrtValue[] ConcatRows(IReadOnlyList<OrtValue> first, IReadOnlyList<OrtValue> second)
+    {
+        var joined = new OrtValue[first.Count];
+        for (int i = 0; i < joined.Length; i++) joined[i] = ops.Concat(first[i], second[i], axis: 0);
+        return joined;
+    }
+
+    public void Dispose() => Clear();
+
+    /// <summary>Disposes every value held; the cache is empty again.</summary>
+    public void Clear()
     {
         DisposeAll(_selfAttention);
         DisposeAll(_crossAttention);

@@ -4,7 +4,7 @@ namespace Florence2.Inference;
 
 /// <summary>One timed batch: wall time and the stage timings of the request that finished last.</summary>
 /// <param name="BatchSize">Requests in the batch.</param>
-/// <param name="WallMs">Wall time of <see cref="Florence2Engine.RunBatch"/>.</param>
+/// <param name="WallMs">Wall time of <see cref="Florence2Engine.RunBatch(IReadOnlyList{EngineRequest}, Action{int, EngineOutcome}, CancellationToken)"/>.</param>
 /// <param name="Slowest">Stage timings of the request that finished last (vision and encoder are shared by the batch).</param>
 /// <param name="MeanGeneratedTokens">Tokens generated per request, averaged over the batch.</param>
 public sealed record BatchMeasurement(int BatchSize, double WallMs, StageTimings Slowest, double MeanGeneratedTokens)

@@ -1,28 +1,37 @@
 using System.Diagnostics;
 using Florence2.Generation;
+using Florence2.Inference.ContinuousDecoding;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace Florence2.Inference;
 
-/// <summary>One batch's run through the model: admission, encoding, and the decode loop rows leave as they finish.</summary>
+/// <summary>One batch's run through the model: admission, prefill, and the decode loop requests join and leave.</summary>
 public sealed partial class Florence2Engine
 {
     /// <summary>The state of one batch from start to the last request leaving it.</summary>
+    /// <remarks>
+    /// Requests enter in groups: the batch's own requests, then (continuous batching) each group of joiners. A group is
+    /// prefilled on its own — vision, encoder and the decoder's first step in a cache of its own, exactly as if it were
+    /// a batch — and its cache rows are then appended to the running ones. From there on every step feeds each row its
+    /// own position and masks the part of the shared self-attention cache that predates the row (spec §17).
+    /// </remarks>
     private sealed class BatchRun(
         Florence2Engine engine,
-        IReadOnlyList<EngineRequest> requests,
+        IReadOnlyList<EngineRequest> batch,
         Action<int, EngineOutcome>? onFinished,
+        JoinerSource? joiners,
         CancellationToken batchCancellation)
     {
-        private readonly EngineOutcome?[] _outcomes = new EngineOutcome?[requests.Count];
+        /// <summary>Added to the scores of self-attention positions a row must not see (finite: see the fixture's masks).</summary>
+        private const float MaskedScore = -1e9f;
+
+        private readonly List<EngineRequest> _requests = [.. batch];
+        private readonly List<EngineOutcome?> _outcomes = [.. batch.Select(_ => (EngineOutcome?)null)];
         private readonly RunOptions _runOptions = new();
-        private int _admitted;
-        private double _visionMs;
-        private double _encoderMs;
-        private int _visionImages;
-        private int _visionCacheHits;
-        private readonly VisionFeatureSource[] _visionSources = new VisionFeatureSource[requests.Count];
+
+        /// <summary>Positions in the shared self-attention cache (every row's history is right-aligned in it).</summary>
+        private long _selfLength;
 
         public IReadOnlyList<EngineOutcome> Outcomes => _outcomes.Select(o => o!).ToArray();
 
@@ -32,22 +41,13 @@ public sealed partial class Florence2Engine
         public void Execute()
         {
             using var batchActivity = Activity.StartActivity("florence2.batch");
-            batchActivity?.SetTag("florence2.batch_size", requests.Count);
+            batchActivity?.SetTag("florence2.batch_size", batch.Count);
             using var cancelRegistration = batchCancellation.Register(() => _runOptions.Terminate = true);
             var live = new List<LiveRequest>();
             try
             {
-                var prompts = new int[requests.Count][];
-                for (int i = 0; i < requests.Count; i++)
-                {
-                    if (!TryAdmit(i, out prompts[i])) continue;
-                    live.Add(new LiveRequest(i, requests[i], CreateSearch(requests[i].Generation)));
-                }
-                if (live.Count == 0) return;
-                _admitted = live.Count;
-
                 using var cache = new DecoderCache(engine._ops);
-                Encode(live, prompts, cache);
+                live = Prefill(Enumerable.Range(0, batch.Count), live, cache);
                 Decode(live, cache);
             }
             catch (Exception ex) when (batchCancellation.IsCancellationRequested && ex is OnnxRuntimeException or OperationCanceledException)
@@ -57,20 +57,52 @@ public sealed partial class Florence2Engine
             catch (Exception ex)
             {
                 // Every request still in the batch gets exactly one answer, even when the model itself fails.
-                for (int i = 0; i < _outcomes.Length; i++) Finish(i, new EngineOutcome(EngineOutcomeStatus.Failed, Error: ex));
+                for (int i = 0; i < _outcomes.Count; i++) Finish(i, new EngineOutcome(EngineOutcomeStatus.Failed, Error: ex));
             }
             finally
             {
                 _runOptions.Dispose();
-                for (int i = 0; i < _outcomes.Length; i++)
+                for (int i = 0; i < _outcomes.Count; i++)
                     if (_outcomes[i] is null) Finish(i, EngineOutcome.Cancelled);
             }
+        }
+
+        /// <summary>
+        /// Admits the requests at <paramref name="indexes"/>, runs their vision, encoder and first decoder step in a cache
+        /// of their own, and appends the rows still decoding to <paramref name="cache"/>; returns the live requests.
+        /// </summary>
+        private List<LiveRequest> Prefill(IEnumerable<int> indexes, List<LiveRequest> live, DecoderCache cache)
+        {
+            var newcomers = new List<LiveRequest>();
+            var prompts = new Dictionary<int, int[]>();
+            foreach (int index in indexes)
+            {
+                if (!TryAdmit(index, out int[] prompt)) continue;
+                prompts[index] = prompt;
+                newcomers.Add(new LiveRequest(index, _requests[index], CreateSearch(_requests[index].Generation)));
+            }
+            if (newcomers.Count == 0) return live;
+
+            // On failure the batch answers every request it holds, these included (Execute).
+            using var group = new DecoderCache(engine._ops);
+            var prefill = Encode(newcomers, prompts, group) with { BatchSize = live.Count + newcomers.Count };
+            long decodeStarted = Stopwatch.GetTimestamp();
+            foreach (var request in newcomers) (request.Prefill, request.DecodeStarted) = (prefill, decodeStarted);
+            newcomers = Step(newcomers, group, firstStep: true);
+            if (newcomers.Count == 0) return live;
+            if (live.Count == 0)
+            {
+                cache.Clear(); // rows of requests that have all left
+                _selfLength = 1;
+            }
+            cache.AppendRows(group, _selfLength);
+            return [.. live, .. newcomers];
         }
 
         private bool TryAdmit(int index, out int[] promptIds)
         {
             promptIds = [];
-            var request = requests[index];
+            var request = _requests[index];
             if (request.CancellationToken.IsCancellationRequested || batchCancellation.IsCancellationRequested)
             {
                 Finish(index, EngineOutcome.Cancelled);
@@ -91,28 +123,30 @@ public sealed partial class Florence2Engine
         private ISequenceSearch CreateSearch(GenerationSettings settings) =>
             SequenceSearch.Create(settings, engine._tokens, engine.MaxDecoderLength(settings));
 
-        /// <summary>Vision encoder, prompt embeddings and encoder for all live requests; fills the cache's encoder side.</summary>
-        private void Encode(List<LiveRequest> live, int[][] prompts, DecoderCache cache)
+        /// <summary>Vision encoder, prompt embeddings and encoder for <paramref name="group"/>; fills the cache's encoder side.</summary>
+        private PrefillTimings Encode(List<LiveRequest> group, Dictionary<int, int[]> prompts, DecoderCache cache)
         {
-            int n = live.Count;
+            int n = group.Count;
             var stopwatch = Stopwatch.StartNew();
             OrtValue imageFeatures;
+            var pass = new VisionPass(engine, _runOptions);
             using (Activity.StartActivity("florence2.vision"))
-                imageFeatures = VisionFeatures(live);
-            _visionMs = stopwatch.Elapsed.TotalMilliseconds;
+                imageFeatures = pass.Run([.. group.Select(r => r.Request)]);
+            for (int r = 0; r < n; r++) group[r].VisionSource = pass.RowSources[r];
+            double visionMs = stopwatch.Elapsed.TotalMilliseconds;
             stopwatch.Restart();
 
             using var encoderActivity = Activity.StartActivity("florence2.encoder");
             using (imageFeatures)
             {
                 int imageTokens = (int)imageFeatures.GetTensorTypeAndShape().Shape[1];
-                int textLength = live.Max(r => prompts[r.Index].Length);
+                int textLength = group.Max(r => prompts[r.Index].Length);
                 // Prompts of different lengths are right-padded with <pad> and masked out (transformers.js semantics).
                 var ids = new long[n * textLength];
                 var mask = new long[n * (imageTokens + textLength)];
                 for (int r = 0; r < n; r++)
                 {
-                    int[] prompt = prompts[live[r].Index];
+                    int[] prompt = prompts[group[r].Index];
                     for (int t = 0; t < textLength; t++)
                         ids[r * textLength + t] = t < prompt.Length ? prompt[t] : engine._tokens.Pad;
                     var maskRow = mask.AsSpan(r * (imageTokens + textLength), imageTokens + textLength);
@@ -133,88 +167,120 @@ public sealed partial class Florence2Engine
                     throw;
                 }
                 cache.SetEncoder(states, maskValue);
-                _encoderMs = stopwatch.Elapsed.TotalMilliseconds;
             }
+            return new PrefillTimings(n, visionMs, stopwatch.Elapsed.TotalMilliseconds, pass.Encoded, pass.CacheHits);
         }
 
-        /// <summary>The batch's image features, each distinct image encoded once (or taken from the cache).</summary>
-        private OrtValue VisionFeatures(List<LiveRequest> live)
-        {
-            var pass = new VisionPass(engine, _runOptions);
-            var features = pass.Run([.. live.Select(r => r.Request)]);
-            (_visionImages, _visionCacheHits) = (pass.Encoded, pass.CacheHits);
-            for (int r = 0; r < live.Count; r++) _visionSources[live[r].Index] = pass.RowSources[r];
-            return features;
-        }
-
-        /// <summary>Step 0 without cache, then cached steps until every request has left the batch.</summary>
+        /// <summary>Cached steps until every request has left the batch and no joiner is waiting.</summary>
         private void Decode(List<LiveRequest> live, DecoderCache cache)
         {
             using var decodeActivity = Activity.StartActivity("florence2.decode");
-            var stopwatch = Stopwatch.StartNew();
-            int step = 0;
-            while (live.Count > 0)
+            int steps = 0, joined = 0;
+            while (true)
             {
-                int rows = live.Sum(r => r.Search.RowCount);
-                var currentTokens = new long[rows];
-                int offset = 0;
-                foreach (var request in live)
+                if (joiners is not null)
                 {
-                    request.Search.WriteNextInputTokens(currentTokens.AsSpan(offset, request.Search.RowCount));
-                    offset += request.Search.RowCount;
-                }
-
-                using var logits = RunDecoderStep(cache, currentTokens, step == 0);
-                step++;
-
-                var logitsSpan = logits.GetTensorDataAsSpan<float>();
-                int vocab = (int)logits.GetTensorTypeAndShape().Shape[^1];
-                var selfRows = new List<long>(rows);
-                var encoderRows = new List<long>(rows);
-                bool layoutChanged = false;
-                offset = 0;
-                var still = new List<LiveRequest>(live.Count);
-                foreach (var request in live)
-                {
-                    int count = request.Search.RowCount;
-                    if (request.Request.CancellationToken.IsCancellationRequested)
+                    int before = _requests.Count;
+                    var arrivals = joiners(live.Sum(r => r.Request.Generation.NumBeams));
+                    if (arrivals.Count > 0)
                     {
-                        Finish(request.Index, EngineOutcome.Cancelled);
-                        layoutChanged = true;
-                        offset += count;
-                        continue;
-                    }
-                    var parents = new int[Math.Max(count, request.Request.Generation.NumBeams)];
-                    int next = request.Search.Advance(logitsSpan.Slice(offset * vocab, count * vocab), vocab, parents);
-                    if (request.Search.IsDone || next == 0)
-                    {
-                        Finish(request.Index, Complete(request, step, stopwatch.Elapsed.TotalMilliseconds));
-                        layoutChanged = true;
-                    }
-                    else
-                    {
-                        for (int j = 0; j < next; j++)
+                        foreach (var request in arrivals)
                         {
-                            selfRows.Add(offset + parents[j]);
-                            encoderRows.Add(offset); // every row of a request holds the same encoder data
+                            _requests.Add(request);
+                            _outcomes.Add(null);
                         }
-                        layoutChanged |= next != count;
-                        still.Add(request);
+                        joined += arrivals.Count;
+                        live = Prefill(Enumerable.Range(before, arrivals.Count), live, cache);
                     }
-                    offset += count;
                 }
-                live = still;
                 if (live.Count == 0) break;
                 batchCancellation.ThrowIfCancellationRequested();
-
-                if (!IsIdentity(selfRows, rows)) cache.GatherSelfAttention(selfRows.ToArray());
-                if (layoutChanged) cache.GatherEncoderSide(encoderRows.ToArray());
+                live = Step(live, cache, firstStep: false);
+                steps++;
+                DropUnseenPositions(live, cache);
             }
-            decodeActivity?.SetTag("florence2.decoder_steps", step);
+            decodeActivity?.SetTag("florence2.decoder_steps", steps);
+            decodeActivity?.SetTag("florence2.joined", joined);
+        }
+
+        /// <summary>
+        /// One decoder step for every row of <paramref name="live"/>; advances each request's search, answers those that
+        /// finished or were cancelled, and re-lays the cache rows for the rest. Returns the requests still decoding.
+        /// </summary>
+        private List<LiveRequest> Step(List<LiveRequest> live, DecoderCache cache, bool firstStep)
+        {
+            int rows = live.Sum(r => r.Search.RowCount);
+            var currentTokens = new long[rows];
+            int offset = 0;
+            foreach (var request in live)
+            {
+                request.Search.WriteNextInputTokens(currentTokens.AsSpan(offset, request.Search.RowCount));
+                offset += request.Search.RowCount;
+            }
+
+            using var logits = RunDecoderStep(cache, live, currentTokens, firstStep);
+            if (!firstStep) _selfLength++; // a prefill's own cache starts at one position; Prefill aligns it
+            foreach (var request in live) request.Fed++;
+
+            var logitsSpan = logits.GetTensorDataAsSpan<float>();
+            int vocab = (int)logits.GetTensorTypeAndShape().Shape[^1];
+            var selfRows = new List<long>(rows);
+            var encoderRows = new List<long>(rows);
+            bool layoutChanged = false;
+            offset = 0;
+            var still = new List<LiveRequest>(live.Count);
+            foreach (var request in live)
+            {
+                int count = request.Search.RowCount;
+                if (request.Request.CancellationToken.IsCancellationRequested)
+                {
+                    Finish(request.Index, EngineOutcome.Cancelled);
+                    layoutChanged = true;
+                    offset += count;
+                    continue;
+                }
+                var parents = new int[Math.Max(count, request.Request.Generation.NumBeams)];
+                int next = request.Search.Advance(logitsSpan.Slice(offset * vocab, count * vocab), vocab, parents);
+                if (request.Search.IsDone || next == 0)
+                {
+                    Finish(request.Index, Complete(request));
+                    layoutChanged = true;
+                }
+                else
+                {
+                    for (int j = 0; j < next; j++)
+                    {
+                        selfRows.Add(offset + parents[j]);
+                        encoderRows.Add(offset); // every row of a request holds the same encoder data
+                    }
+                    layoutChanged |= next != count;
+                    still.Add(request);
+                }
+                offset += count;
+            }
+            if (still.Count == 0) return still;
+            batchCancellation.ThrowIfCancellationRequested();
+
+            if (!IsIdentity(selfRows, rows)) cache.GatherSelfAttention(selfRows.ToArray());
+            if (layoutChanged) cache.GatherEncoderSide(encoderRows.ToArray());
+            return still;
+        }
+
+        /// <summary>
+        /// Once the rows that joined earliest have left, the oldest cache positions may be masked for every row still
+        /// decoding: they are dropped, so a long-lived batch costs what its longest live history costs.
+        /// </summary>
+        private void DropUnseenPositions(List<LiveRequest> live, DecoderCache cache)
+        {
+            if (live.Count == 0) return;
+            long unseen = _selfLength - live.Max(r => (long)r.Fed);
+            if (unseen <= 0) return;
+            cache.DropLeadingSelfPositions(unseen);
+            _selfLength -= unseen;
         }
 
         /// <summary>Embeds this step's tokens and runs the merged decoder; returns host logits [rows, 1, V].</summary>
-        private OrtValue RunDecoderStep(DecoderCache cache, long[] tokens, bool firstStep)
+        private OrtValue RunDecoderStep(DecoderCache cache, List<LiveRequest> live, long[] tokens, bool firstStep)
         {
             var names = Sessions.DecoderNames;
             int rows = tokens.Length;
@@ -226,12 +292,17 @@ public sealed partial class Florence2Engine
             using var emptyPast = firstStep
                 ? OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, TensorElementType.Float, [rows, Dims.DecoderHeads, 0, Dims.HeadDim])
                 : null;
+            var (positions, bias) = Sessions.ContinuousDecoding ? RowPositions(live, rows, firstStep) : (null, null);
+            using var positionsValue = positions;
+            using var biasValue = bias;
 
             using var binding = Sessions.Decoder.CreateIoBinding();
             binding.BindInput(DecoderTensorNames.InputsEmbeds, embeds);
             binding.BindInput(DecoderTensorNames.EncoderHiddenStates, cache.EncoderStates);
             binding.BindInput(DecoderTensorNames.EncoderAttentionMask, cache.EncoderMask);
             binding.BindInput(DecoderTensorNames.UseCacheBranch, useCache);
+            if (positionsValue is not null) binding.BindInput(ContinuousDecoderInputs.PositionIds, positionsValue);
+            if (biasValue is not null) binding.BindInput(ContinuousDecoderInputs.SelfAttentionBias, biasValue);
             for (int i = 0; i < names.PastDecoder.Length; i++)
             {
                 binding.BindInput(names.PastDecoder[i], emptyPast ?? cache.SelfAttention[i]);
@@ -252,6 +323,29 @@ public sealed partial class Florence2Engine
             return outputs[0];
         }
 
+        /// <summary>
+        /// The rewritten decoder's extra inputs: each row's own position (the tokens its request was fed before this
+        /// one) and a bias masking the cache positions that predate the row, its history being right-aligned in the
+        /// shared cache. Rows that started together get the shared position and no mask: the original graph's numbers.
+        /// </summary>
+        private (OrtValue Positions, OrtValue Bias) RowPositions(List<LiveRequest> live, int rows, bool firstStep)
+        {
+            long total = firstStep ? 1 : _selfLength + 1;
+            var positions = new long[rows];
+            var bias = new float[rows * total];
+            int row = 0;
+            foreach (var request in live)
+            {
+                long unseen = firstStep ? 0 : _selfLength - request.Fed;
+                for (int j = 0; j < request.Search.RowCount; j++, row++)
+                {
+                    positions[row] = request.Fed;
+                    bias.AsSpan((int)(row * total), (int)unseen).Fill(MaskedScore);
+                }
+            }
+            return (OrtValue.CreateTensorValueFromMemory(positions, [rows, 1]), OrtValue.CreateTensorValueFromMemory(bias, [rows, total]));
+        }
+
         private OrtValue RunSingle(InferenceSession session, (string Name, OrtValue Value)[] inputs, string output)
         {
             using var binding = session.CreateIoBinding();
@@ -260,16 +354,18 @@ public sealed partial class Florence2Engine
             return session.RunWithBoundResults(_runOptions, binding).Single();
         }
 
-        private EngineOutcome Complete(LiveRequest request, int steps, double decoderMs)
+        private EngineOutcome Complete(LiveRequest request)
         {
             var search = request.Search;
             var ids = search.Result;
             string text = engine._tokenizer.Decode(ids);
-            var timings = new StageTimings(_admitted, _visionMs, _encoderMs, decoderMs, steps)
+            var prefill = request.Prefill;
+            var timings = new StageTimings(prefill.BatchSize, prefill.VisionMs, prefill.EncoderMs,
+                Stopwatch.GetElapsedTime(request.DecodeStarted).TotalMilliseconds, request.Fed)
             {
-                VisionImages = _visionImages,
-                VisionCacheHits = _visionCacheHits,
-                VisionSource = _visionSources[request.Index],
+                VisionImages = prefill.VisionImages,
+                VisionCacheHits = prefill.VisionCacheHits,
+                VisionSource = request.VisionSource,
             };
             var result = new EngineResult(ids, text, timings)
             {
@@ -308,5 +404,29 @@ public sealed partial class Florence2Engine
         }
     }
 
-    private sealed record LiveRequest(int Index, EngineRequest Request, ISequenceSearch Search);
+    /// <summary>A request decoding in a batch.</summary>
+    private sealed class LiveRequest(int index, EngineRequest request, ISequenceSearch search)
+    {
+        public int Index { get; } = index;
+        public EngineRequest Request { get; } = request;
+        public ISequenceSearch Search { get; } = search;
+
+        /// <summary>Tokens fed to the decoder so far: the position of the next one, and the length of its history.</summary>
+        public int Fed { get; set; }
+
+        public PrefillTimings Prefill { get; set; } = PrefillTimings.None;
+        public VisionFeatureSource VisionSource { get; set; }
+
+        /// <summary><see cref="Stopwatch.GetTimestamp"/> when its first decoder step started.</summary>
+        public long DecodeStarted { get; set; }
+    }
+
+    /// <summary>
+    /// The vision and encoder pass of the group a request entered the batch with; the batch size counts the requests
+    /// decoding together once the group entered (the group and those already running).
+    /// </summary>
+    private sealed record PrefillTimings(int BatchSize, double VisionMs, double EncoderMs, int VisionImages, int VisionCacheHits)
+    {
+        public static PrefillTimings None { get; } = new(0, 0, 0, 0, 0);
+    }
 }

@@ -39,13 +39,17 @@ public sealed partial class Florence2Engine : IDisposable, IAsyncDisposable
     /// Vision-encoder outputs to reuse for images seen before (shared by a pool's instances); null runs the encoder for
     /// every image.
     /// </param>
+    /// <param name="continuousDecoding">
+    /// Rewrite the merged decoder at load so requests can join a running batch (<see cref="ContinuousDecoding"/> says
+    /// whether that worked; the model loads either way).
+    /// </param>
     public Florence2Engine(ModelFolder folder, Florence2Tokenizer tokenizer, ExecutionProviderSelector providers,
-        VisionFeatureCache? visionCache = null)
+        VisionFeatureCache? visionCache = null, bool continuousDecoding = false)
     {
         _tokenizer = tokenizer;
         _tokens = folder.Config.Tokens;
         _imageSize = folder.Config.ImageSize;
-        _sessions = ModelSessions.Load(folder, providers.CreateSessionOptions);
+        _sessions = ModelSessions.Load(folder, providers.CreateSessionOptions, continuousDecoding);
         Provider = providers.Choice;
         _deviceMemory = Provider.Kind == ExecutionProviderKind.Cuda
             ? new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, providers.DeviceId, OrtMemType.Default)
@@ -101,17 +105,40 @@ public sealed partial class Florence2Engine : IDisposable, IAsyncDisposable
     /// <param name="onFinished">Called with the request's index and outcome as each request finishes.</param>
     /// <param name="cancellationToken">Cancels the whole batch (e.g. shutdown): unfinished requests end Cancelled.</param>
     public IReadOnlyList<EngineOutcome> RunBatch(IReadOnlyList<EngineRequest> requests,
-        Action<int, EngineOutcome>? onFinished = null, CancellationToken cancellationToken = default)
+        Action<int, EngineOutcome>? onFinished = null, CancellationToken cancellationToken = default) =>
+        RunBatch(requests, onFinished, joiners: null, cancellationToken);
+
+    /// <summary>
+    /// Runs a batch that other requests may join between decoder steps (continuous batching, when
+    /// <see cref="ContinuousDecoding"/>): each joiner's vision, encoder and first decoder step run as a prefill of its
+    /// own, then its rows decode beside the others', with its own positions and the gap in its history masked, so it
+    /// gets the tokens it would get alone. Returns one outcome per request, joiners included, in index order.
+    /// </summary>
+    /// <param name="requests">The batch's own requests (indexes 0 … n−1).</param>
+    /// <param name="onFinished">Called with the request's index and outcome as each request finishes, joiners too.</param>
+    /// <param name="joiners">Asked for joiners between steps; ignored (cohort batching) unless <see cref="ContinuousDecoding"/>.</param>
+    /// <param name="cancellationToken">Cancels the whole batch, joiners included.</param>
+    public IReadOnlyList<EngineOutcome> RunBatch(IReadOnlyList<EngineRequest> requests, Action<int, EngineOutcome>? onFinished,
+        JoinerSource? joiners, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requests);
         lock (_runLock)
         {
             ObjectDisposedException.ThrowIf(_disposed != 0, this);
-            var run = new BatchRun(this, requests, onFinished, cancellationToken);
+            var run = new BatchRun(this, requests, onFinished, ContinuousDecoding ? joiners : null, cancellationToken);
             run.Execute();
             return run.Outcomes;
         }
     }
+
+    /// <summary>
+    /// Whether requests can join a running batch: the merged decoder was rewritten at load to take per-row positions
+    /// and a self-attention bias (see <see cref="ModelSessions.ContinuousDecoding"/>).
+    /// </summary>
+    public bool ContinuousDecoding => _sessions.ContinuousDecoding;
+
+    /// <summary>Why requests cannot join a running batch though it was asked for; null otherwise.</summary>
+    public string? ContinuousDecodingUnavailable => _sessions.ContinuousDecodingUnavailable;
 
     private int _disposed;
 

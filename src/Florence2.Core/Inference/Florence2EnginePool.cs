@@ -24,9 +24,10 @@ public sealed class Florence2EnginePool : IDisposable, IAsyncDisposable
     /// <param name="options">Providers and instance count.</param>
     /// <param name="logger">Hears which provider was chosen and the model's sizes.</param>
     /// <param name="visionCache">Vision-encoder outputs every instance reuses; null for none.</param>
+    /// <param name="continuousDecoding">Rewrite each instance's decoder so requests can join running batches (spec §17).</param>
     /// <exception cref="ModelLoadException">The model folder is incomplete or inconsistent.</exception>
     public static Florence2EnginePool Create(ModelFolder folder, InferenceOptions options, ILogger logger,
-        VisionFeatureCache? visionCache = null)
+        VisionFeatureCache? visionCache = null, bool continuousDecoding = false)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(options.Instances, 1);
         var tokenizer = LoadTokenizer(folder);
@@ -35,7 +36,7 @@ public sealed class Florence2EnginePool : IDisposable, IAsyncDisposable
         try
         {
             for (int i = 0; i < options.Instances; i++)
-                engines.Add(new Florence2Engine(folder, tokenizer, providers, visionCache));
+                engines.Add(new Florence2Engine(folder, tokenizer, providers, visionCache, continuousDecoding));
         }
         catch
         {
@@ -46,6 +47,8 @@ public sealed class Florence2EnginePool : IDisposable, IAsyncDisposable
             "Loaded model {ModelId} ({Dtype}) × {Instances} on {Provider}: hidden {Hidden}, {Layers} decoder layers × {Heads} heads of {HeadDim}, vocabulary {Vocab}",
             folder.Id, folder.Precision, options.Instances, providers.Choice.Name, engines[0].Dimensions.HiddenSize,
             engines[0].Dimensions.DecoderLayers, engines[0].Dimensions.DecoderHeads, engines[0].Dimensions.HeadDim, engines[0].Dimensions.VocabSize);
+        if (engines[0].ContinuousDecodingUnavailable is { } reason)
+            logger.LogWarning("Continuous batching is off for model {ModelId}: {Reason}; its requests are batched in cohorts", folder.Id, reason);
         return new Florence2EnginePool([.. engines]);
     }
 

@@ -28,8 +28,14 @@ public sealed class ModelSessions : IDisposable, IAsyncDisposable
     public ModelDimensions Dimensions { get; }
     internal DecoderTensorNames DecoderNames { get; }
 
+    /// <summary>STUB until the rewrite branch lands.</summary>
+    public bool ContinuousDecoding { get; }
+
+    /// <summary>STUB until the rewrite branch lands.</summary>
+    public string? ContinuousDecodingUnavailable { get; }
+
     /// <exception cref="ModelLoadException">A graph does not have the tensors the engine feeds, or disagrees with config.json.</exception>
-    public static ModelSessions Load(ModelFolder folder, Func<SessionOptions> sessionOptions)
+    public static ModelSessions Load(ModelFolder folder, Func<SessionOptions> sessionOptions, bool rewriteForContinuousBatching)
     {
         var opened = new List<InferenceSession>();
         try

@@ -8,7 +8,7 @@ namespace Florence2.Inference;
 
 /// <summary>
 /// Tensor plumbing between the model graphs (row gathers for beam reordering, concatenation of image and prompt
-/// embeddings) done by tiny ONNX graphs on the same execution provider, so device-resident values never round-trip
+/// embeddings, padding and trimming caches for requests that join a running batch) done by tiny ONNX graphs on the same execution provider, so device-resident values never round-trip
 /// through managed memory and CPU and CUDA share one code path.
 /// </summary>
 internal sealed class TensorOps(Func<SessionOptions> sessionOptions, OrtMemoryInfo deviceMemory) : IDisposable
@@ -32,13 +32,44 @@ internal sealed class TensorOps(Func<SessionOptions> sessionOptions, OrtMemoryIn
         return [.. session.RunWithBoundResults(runOptions, binding)];
     }
 
-    /// <summary>Concatenates two float tensors along <paramref name="axis"/>.</summary>
+    /// <summary>Concatenates two tensors of one element type along <paramref name="axis"/>.</summary>
     public OrtValue Concat(OrtValue first, OrtValue second, int axis)
     {
-        var session = _sessions.GetOrAdd("concat:" + axis, _ => Create(BuildConcat(axis)));
+        var type = first.GetTensorTypeAndShape().ElementDataType;
+        var session = _sessions.GetOrAdd($"concat:{type}:{axis}", _ => Create(BuildConcat(type, axis)));
+        return RunOne(session, ("a", first), ("b", second));
+    }
+
+    /// <summary>
+    /// <paramref name="value"/> with <paramref name="before"/> zeros in front of and <paramref name="after"/> zeros
+    /// behind its entries along <paramref name="axis"/> (rank <paramref name="rank"/>).
+    /// </summary>
+    public OrtValue PadWithZeros(OrtValue value, int rank, int axis, long before, long after)
+    {
+        var type = value.GetTensorTypeAndShape().ElementDataType;
+        var session = _sessions.GetOrAdd($"pad:{type}", _ => Create(BuildPad(type)));
+        var pads = new long[2 * rank];
+        pads[axis] = before;
+        pads[rank + axis] = after;
+        using var padsValue = OrtValue.CreateTensorValueFromMemory(pads, [pads.Length]);
+        return RunOne(session, ("x", value), ("pads", padsValue));
+    }
+
+    /// <summary><paramref name="value"/> without its first <paramref name="start"/> entries along <paramref name="axis"/>.</summary>
+    public OrtValue DropLeading(OrtValue value, int axis, long start)
+    {
+        var type = value.GetTensorTypeAndShape().ElementDataType;
+        var session = _sessions.GetOrAdd($"slice:{type}", _ => Create(BuildSlice(type)));
+        using var starts = OrtValue.CreateTensorValueFromMemory(new[] { start }, [1]);
+        using var ends = OrtValue.CreateTensorValueFromMemory(new[] { long.MaxValue }, [1]);
+        using var axes = OrtValue.CreateTensorValueFromMemory(new[] { (long)axis }, [1]);
+        return RunOne(session, ("x", value), ("starts", starts), ("ends", ends), ("axes", axes));
+    }
+
+    private OrtValue RunOne(InferenceSession session, params (string Name, OrtValue Value)[] inputs)
+    {
         using var binding = session.CreateIoBinding();
-        binding.BindInput("a", first);
-        binding.BindInput("b", second);
+        foreach (var (name, value) in inputs) binding.BindInput(name, value);
         binding.BindOutputToDevice("y", deviceMemory);
         using var runOptions = new RunOptions();
         return session.RunWithBoundResults(runOptions, binding).Single();
@@ -78,17 +109,34 @@ internal sealed class TensorOps(Func<SessionOptions> sessionOptions, OrtMemoryIn
         return Wrap(graph);
     }
 
-    private static ModelProto BuildConcat(int axis)
+    private static ModelProto BuildConcat(TensorElementType type, int axis)
     {
-        var graph = new GraphProto { Name = "concat" };
-        graph.Input.Add(AnyShape("a", TensorElementType.Float));
-        graph.Input.Add(AnyShape("b", TensorElementType.Float));
-        graph.Output.Add(AnyShape("y", TensorElementType.Float));
-        var node = new NodeProto { OpType = "Concat", Name = "concat" };
-        node.Input.Add("a");
-        node.Input.Add("b");
-        node.Output.Add("y");
+        var node = SingleNode("Concat", ["a", "b"]);
         node.Attribute.Add(new AttributeProto { Name = "axis", Type = AttributeProto.Types.AttributeType.Int, I = axis });
+        return SingleNodeModel(node, type, ("a", type), ("b", type));
+    }
+
+    private static ModelProto BuildPad(TensorElementType type) =>
+        SingleNodeModel(SingleNode("Pad", ["x", "pads"]), type, ("x", type), ("pads", TensorElementType.Int64));
+
+    private static ModelProto BuildSlice(TensorElementType type) =>
+        SingleNodeModel(SingleNode("Slice", ["x", "starts", "ends", "axes"]), type,
+            ("x", type), ("starts", TensorElementType.Int64), ("ends", TensorElementType.Int64), ("axes", TensorElementType.Int64));
+
+    private static NodeProto SingleNode(string opType, string[] inputs)
+    {
+        var node = new NodeProto { OpType = opType, Name = opType.ToLowerInvariant() };
+        node.Input.Add(inputs);
+        node.Output.Add("y");
+        return node;
+    }
+
+    /// <summary>A graph of <paramref name="node"/> alone, whose output "y" has <paramref name="outputType"/>.</summary>
+    private static ModelProto SingleNodeModel(NodeProto node, TensorElementType outputType, params (string Name, TensorElementType Type)[] inputs)
+    {
+        var graph = new GraphProto { Name = node.Name };
+        foreach (var (name, type) in inputs) graph.Input.Add(AnyShape(name, type));
+        graph.Output.Add(AnyShape("y", outputType));
         graph.Node.Add(node);
         return Wrap(graph);
     }

@@ -50,6 +50,9 @@ public sealed class Florence2Model : IAsyncDisposable
     /// <summary>Requests waiting in the queue.</summary>
     public int QueueDepth => _batcher.QueueDepth;
 
+    /// <summary>The batching mode in effect (continuous only when asked for and the model's decoder allows it).</summary>
+    public BatchingMode BatchingMode => _batcher.Mode;
+
     /// <summary>
     /// Resolves the folder (downloading it when no local path is set), opens the sessions, optionally warms every task
     /// family up, and starts the batching queue. <paramref name="onStage"/> hears when warm-up begins.
@@ -62,7 +65,8 @@ public sealed class Florence2Model : IAsyncDisposable
         string path = await ResolveFolderAsync(settings, time, loggers, cancellationToken).ConfigureAwait(false);
         var folder = ModelFolder.Open(path, ModelPrecision.Parse(settings.Source.Dtype));
         var visionCache = VisionFeatureCache.Create(settings.Cache, settings.VisionCacheMetrics);
-        var pool = Florence2EnginePool.Create(folder, settings.Inference, logger, visionCache);
+        var pool = Florence2EnginePool.Create(folder, settings.Inference, logger, visionCache,
+            continuousDecoding: settings.Batching.Mode == BatchingMode.Continuous);
         try
         {
             var decoder = new SafeImageDecoder(settings.Images);

@@ -23,8 +23,9 @@ internal sealed class BatcherHarness : IAsyncDisposable
 
     public ControlledExecutor Executor => (ControlledExecutor)Instances[0];
 
-    public static BatcherHarness Create(BatchingOptions options, int instances = 1, bool autoFinish = false, Meter? meter = null) =>
-        new(options, [.. Enumerable.Range(0, instances).Select(_ => new ControlledExecutor { AutoFinish = autoFinish })], meter);
+    public static BatcherHarness Create(BatchingOptions options, int instances = 1, bool autoFinish = false, Meter? meter = null,
+        bool acceptsJoiners = false) =>
+        new(options, [.. Enumerable.Range(0, instances).Select(_ => new ControlledExecutor { AutoFinish = autoFinish, AcceptsJoiners = acceptsJoiners })], meter);
 
     public static BatcherHarness Create(BatchingOptions options, IBatchExecutor instance) => new(options, [instance], null);
 

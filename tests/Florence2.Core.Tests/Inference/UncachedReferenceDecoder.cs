@@ -19,7 +19,7 @@ public sealed class UncachedReferenceDecoder : IDisposable
     public UncachedReferenceDecoder(Florence2Engine engine)
     {
         _engine = engine;
-        _sessions = ModelSessions.Load(engine.Model, () => new SessionOptions());
+        _sessions = ModelSessions.Load(engine.Model, () => new SessionOptions(), rewriteForContinuousBatching: false);
     }
 
     public IReadOnlyList<int> Decode(IPixelSource image, string prompt, GenerationSettings settings)

@@ -1,0 +1,20 @@
+namespace Florence2.Batching;
+
+/// <summary>
+/// Continuous batching's admission rule for a running batch: compatible requests join while the batch has rows to spare
+/// (<see cref="BatchingOptions.MaxBatchSize"/> counts rows, a request takes one per beam), and none while an
+/// incompatible request has waited its queue delay.
+/// </summary>
+internal sealed class JoinPolicy(BatchingOptions options, AbandonedRequests abandoned)
+{
+    /// <summary>Takes the queued requests that may join a batch of <paramref name="key"/> whose live requests hold <paramref name="rowsInUse"/> rows.</summary>
+    public IReadOnlyList<PendingRequest> TakeJoiners(RequestQueue queue, BatchCompatibilityKey key, int rowsInUse)
+    {
+        int room = (options.MaxBatchSize - rowsInUse) / Math.Max(1, key.NumBeams);
+        if (room <= 0) return [];
+        var dropped = new List<PendingRequest>();
+        var joiners = queue.TryTakeJoiners(key, room, options.MaxQueueDelay, dropped);
+        abandoned.Settle(dropped);
+        return joiners;
+    }
+}

@@ -1,0 +1,150 @@
+using Florence2.Batching;
+using Florence2.Generation;
+using Florence2.Inference;
+
+namespace Florence2.Tests.Batching;
+
+/// <summary>Continuous batching as the batcher sees it: who may join a running batch, and every joiner answered once.</summary>
+public sealed class JoiningTests
+{
+    private static BatchingOptions Continuous(int maxBatchSize = 8, int maxQueueDelayMs = 0) => new()
+    {
+        MaxBatchSize = maxBatchSize,
+        MaxQueueDelayMs = maxQueueDelayMs,
+        Mode = BatchingMode.Continuous,
+    };
+
+    [Fact]
+    public async Task A_request_queued_while_a_batch_runs_joins_it_and_is_answered_from_it()
+    {
+        await using var harness = BatcherHarness.Create(Continuous(), acceptsJoiners: true);
+        var first = harness.Enqueue("first");
+        var batch = await harness.Executor.NextBatchAsync();
+        var second = harness.Enqueue("second");
+
+        Assert.Equal(["second"], await batch.JoinAsync(rowsInUse: 1));
+        Assert.Equal(0, harness.Batcher.QueueDepth);
+        batch.Finish(1);
+        var joined = await second.Within();
+        batch.Finish(0);
+        await first.Within();
+
+        Assert.Equal(BatchingMode.Continuous, harness.Batcher.Mode);
+        Assert.Single(harness.Executor.Batches);
+        Assert.Equal("second", joined.Result.Text);
+        Assert.Equal(2, joined.BatchSize); // it decoded beside "first"
+    }
+
+    [Fact]
+    public async Task Beams_count_as_rows_against_the_batch_size_at_formation_and_when_joining()
+    {
+        await using var harness = BatcherHarness.Create(Continuous(maxBatchSize: 4, maxQueueDelayMs: 100), acceptsJoiners: true);
+        var beams = new GenerationSettings { NumBeams = 2 };
+        var tasks = Enumerable.Range(0, 3).Select(i => harness.Enqueue($"b{i}", beams)).ToList();
+
+        var batch = await harness.Executor.NextBatchAsync(); // two requests fill four rows: it leaves without waiting
+        Assert.Equal(["b0", "b1"], batch.Prompts);
+        Assert.Empty(await batch.JoinAsync(rowsInUse: 4));
+        Assert.Equal(1, harness.Batcher.QueueDepth);
+
+        batch.Finish(0);
+        await tasks[0].Within();
+        Assert.Equal(["b2"], await batch.JoinAsync(rowsInUse: 2));
+        batch.Finish(1);
+        batch.Finish(2);
+        await Task.WhenAll(tasks).Within();
+    }
+
+    [Fact]
+    public async Task Only_compatible_requests_join_and_none_once_an_incompatible_one_has_waited_its_delay()
+    {
+        await using var harness = BatcherHarness.Create(Continuous(maxQueueDelayMs: 50), acceptsJoiners: true);
+        var greedy = new GenerationSettings { NumBeams = 1 };
+        var first = harness.Enqueue("greedy-0", greedy);
+        harness.Clock.AdvanceMs(50);
+        var batch = await harness.Executor.NextBatchAsync();
+
+        var beam = harness.Enqueue("beam", new GenerationSettings { NumBeams = 3 });
+        var second = harness.Enqueue("greedy-1", greedy);
+        Assert.Equal(["greedy-1"], await batch.JoinAsync(rowsInUse: 1)); // the beam request may not join, the greedy one may
+
+        var third = harness.Enqueue("greedy-2", greedy);
+        harness.Clock.AdvanceMs(50); // the beam request has now waited its delay: the batch stops taking joiners
+        Assert.Empty(await batch.JoinAsync(rowsInUse: 2));
+        Assert.Equal(2, harness.Batcher.QueueDepth);
+
+        batch.FinishAll();
+        await Task.WhenAll(first, second).Within();
+        var next = await harness.Executor.NextBatchAsync();
+        Assert.Equal(["beam"], next.Prompts); // served next, ahead of the greedy request that came after it
+        next.FinishAll();
+        (await harness.Executor.NextBatchAsync()).FinishAll();
+        await Task.WhenAll(beam, third).Within();
+    }
+
+    [Fact]
+    public async Task In_cohort_mode_or_with_an_instance_that_takes_no_joiners_a_running_batch_is_closed()
+    {
+        await using var cohort = BatcherHarness.Create(Continuous(), acceptsJoiners: true);
+        await using var closed = BatcherHarness.Create(new BatchingOptions { MaxQueueDelayMs = 0, Mode = BatchingMode.Cohort }, acceptsJoiners: true);
+        await using var unable = BatcherHarness.Create(Continuous(), acceptsJoiners: false);
+
+        foreach (var harness in new[] { closed, unable })
+        {
+            var task = harness.Enqueue("only");
+            var batch = await harness.Executor.NextBatchAsync();
+            Assert.False(batch.TakesJoiners);
+            Assert.Equal(BatchingMode.Cohort, harness.Batcher.Mode);
+            batch.FinishAll();
+            await task.Within();
+        }
+        var open = cohort.Enqueue("only");
+        var running = await cohort.Executor.NextBatchAsync();
+        Assert.True(running.TakesJoiners);
+        running.FinishAll();
+        await open.Within();
+    }
+
+    [Fact]
+    public async Task Joiners_are_answered_exactly_once_when_cancelled_or_when_the_batch_fails()
+    {
+        await using var harness = BatcherHarness.Create(Continuous(), acceptsJoiners: true);
+        var first = harness.Enqueue("first");
+        var batch = await harness.Executor.NextBatchAsync();
+        using var cancel = new CancellationTokenSource();
+        var cancelled = harness.Enqueue("cancelled", cancellationToken: cancel.Token);
+        var failed = harness.Enqueue("failed");
+        Assert.Equal(["cancelled", "failed"], await batch.JoinAsync(rowsInUse: 1));
+
+        await cancel.CancelAsync();
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => cancelled.Within());
+        batch.Finish(2, new EngineOutcome(EngineOutcomeStatus.Failed, Error: new InvalidOperationException("boom")));
+        await Assert.ThrowsAsync<InvalidOperationException>(() => failed.Within());
+        batch.Finish(0);
+        await first.Within();
+
+        var after = harness.Enqueue("after");
+        (await harness.Executor.NextBatchAsync()).FinishAll();
+        await after.Within();
+        Assert.Equal(0, harness.Batcher.QueueDepth);
+        Assert.Equal(0, harness.Batcher.RunningRequests);
+    }
+
+    [Fact]
+    public async Task A_drain_waits_for_joiners_and_an_aborted_batch_cancels_them()
+    {
+        var harness = BatcherHarness.Create(Continuous(), acceptsJoiners: true);
+        var first = harness.Enqueue("first");
+        var batch = await harness.Executor.NextBatchAsync();
+        var joiner = harness.Enqueue("joiner");
+        await batch.JoinAsync(rowsInUse: 1);
+
+        var drain = harness.Batcher.DrainAsync();
+        batch.Finish(0);
+        await first.Within();
+        Assert.False(drain.IsCompleted, "the joiner still runs");
+        await harness.DisposeAsync(); // cancels the drain and aborts the batch
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => joiner.Within());
+        Assert.Equal(0, harness.Batcher.RunningRequests);
+    }
+}
