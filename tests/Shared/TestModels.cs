@@ -16,6 +16,9 @@ public static class TestModels
     public static string TinyWithVariants =>
         FixtureModelCache.GetOrCreate(FixtureModelSpec.Tiny.WithAllVariants(), Root, TestAssets.Directory);
 
+    /// <summary>The folder of any fixture spec (written on first use).</summary>
+    public static string Of(FixtureModelSpec spec) => FixtureModelCache.GetOrCreate(spec, Root, TestAssets.Directory);
+
     public static string ScriptedWithVariants(IReadOnlyList<int> script) =>
         FixtureModelCache.GetOrCreate(FixtureModelSpec.Scripted(script).WithAllVariants(), Root, TestAssets.Directory);
 }

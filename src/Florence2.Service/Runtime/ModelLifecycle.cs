@@ -81,7 +81,7 @@ public sealed partial class ModelLifecycle(
                 return;
             }
             runtime.SetState(ModelState.Ready);
-            LogReady(model.Id, model.Provider, model.ProviderReason);
+            LogReady(model.Id, model.Provider, model.ProviderReason, model.BatchingMode);
         }
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
@@ -98,8 +98,8 @@ public sealed partial class ModelLifecycle(
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId} ready on {Provider} ({Reason})")]
-    private partial void LogReady(string modelId, string provider, string reason);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {ModelId} ready on {Provider} ({Reason}), {BatchingMode} batching")]
+    private partial void LogReady(string modelId, string provider, string reason, Florence2.Batching.BatchingMode batchingMode);
 
     [LoggerMessage(Level = LogLevel.Critical, Message = "The model could not be loaded: {Reason}")]
     private partial void LogLoadFailed(string reason);

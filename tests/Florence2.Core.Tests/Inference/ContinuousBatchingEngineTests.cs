@@ -1,0 +1,168 @@
+using Florence2.Fixtures;
+using Florence2.Generation;
+using Florence2.Inference;
+using Florence2.Models;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Florence2.Tests.Inference;
+
+/// <summary>
+/// Requests that join a running batch between decoder steps (continuous batching) get exactly the tokens they get
+/// served alone by the unrewritten model, whatever step they join at, whoever they decode beside and whoever leaves.
+/// </summary>
+public sealed class ContinuousBatchingEngineTests
+{
+    private static readonly string[] Prompts =
+    [
+        "Locate the objects with category name in the image.",
+        "What does the image describe?",
+        "Locate the phrases in the caption: A green car parked in front of a yellow building.",
+        "What is the text in the image, with regions?",
+        "Describe in detail what is shown in the image.",
+    ];
+
+    /// <summary>The tiny fixture's encoder and vision stand-in with Florence-2-base's decoder dimensions.</summary>
+    private static readonly FixtureModelSpec BaseShapedDecoder = FixtureModelSpec.Tiny with
+    {
+        Name = "base-shaped-decoder",
+        DModel = 768,
+        DecoderLayers = 6,
+        DecoderAttentionHeads = 12,
+        DecoderFfnDim = 3072,
+        EncoderAttentionHeads = 12,
+        EncoderFfnDim = 768,
+        Vision = VisionEncoderSpec.SinglePatchConv(channels: 768),
+    };
+
+    public static TheoryData<string, int, bool, int> Cases => new()
+    {
+        // model, beams, EOS ignored (lengths forced by each budget), seed of the join schedule
+        { "tiny", 1, true, 1 },
+        { "tiny", 3, true, 2 },
+        { "tiny", 1, false, 3 },
+        { "tiny", 3, false, 4 },
+        { "base-shaped", 1, true, 5 },
+        { "base-shaped", 3, true, 6 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Cases))]
+    public void Requests_joining_at_random_steps_get_the_tokens_they_get_alone(string model, int beams, bool ignoreEos, int seed)
+    {
+        string folder = model == "tiny" ? TestModels.Tiny : TestModels.Of(BaseShapedDecoder);
+        var random = new Random(seed);
+        var requests = Enumerable.Range(0, model == "tiny" ? 9 : 5)
+            .Select(i => Request(100 * seed + i, Prompts[i % Prompts.Length],
+                new GenerationSettings { NumBeams = beams, IgnoreEos = ignoreEos, MaxNewTokens = random.Next(4, model == "tiny" ? 26 : 14) }))
+            .ToArray();
+
+        var alone = AloneOnTheOriginalModel(folder, requests);
+        using var pool = Continuous(folder);
+        Assert.True(pool.Primary.ContinuousDecoding, pool.Primary.ContinuousDecodingUnavailable);
+        var schedule = new JoinSchedule(requests[2..], random);
+        var outcomes = pool.Primary.RunBatch(requests[..2], null, schedule.Take, CancellationToken.None);
+
+        Assert.Equal(requests.Length, outcomes.Count);
+        var order = requests[..2].Concat(schedule.Joined).ToList();
+        for (int i = 0; i < outcomes.Count; i++)
+            Assert.Equal(alone[Array.IndexOf(requests, order[i])], Completed(outcomes[i]).TokenIds);
+        Assert.True(schedule.JoinedBesideOthers > 0, "no request joined while others were decoding");
+        Assert.True(schedule.LatestJoinStep >= 3, "every request joined in the first steps");
+    }
+
+    [Fact]
+    public void A_joiner_cancelled_mid_decode_leaves_and_the_others_are_untouched()
+    {
+        var settings = new GenerationSettings { NumBeams = 3, IgnoreEos = true, MaxNewTokens = 20 };
+        var requests = Enumerable.Range(0, 4).Select(i => Request(40 + i, Prompts[i], settings)).ToArray();
+        var alone = AloneOnTheOriginalModel(TestModels.Tiny, requests);
+        using var cancel = new CancellationTokenSource();
+        var cancelled = Request(44, Prompts[4], settings, cancel.Token);
+
+        using var pool = Continuous(TestModels.Tiny);
+        int calls = 0;
+        var outcomes = pool.Primary.RunBatch(requests[..2], null, rowsInUse =>
+        {
+            calls++;
+            if (calls == 2) return [cancelled, requests[2]];
+            if (calls == 6) cancel.Cancel();
+            return calls == 8 ? [requests[3]] : [];
+        }, CancellationToken.None);
+
+        Assert.Equal(EngineOutcomeStatus.Cancelled, outcomes[2].Status);
+        Assert.Equal(alone[0], Completed(outcomes[0]).TokenIds);
+        Assert.Equal(alone[1], Completed(outcomes[1]).TokenIds);
+        Assert.Equal(alone[2], Completed(outcomes[3]).TokenIds);
+        Assert.Equal(alone[3], Completed(outcomes[4]).TokenIds);
+    }
+
+    [Fact]
+    public void A_decoder_the_rewrite_cannot_handle_loads_and_runs_closed_batches()
+    {
+        string folder = TestModels.Of(FixtureModelSpec.Tiny with { Name = "tiny-opaque-positions", OpaquePositions = true });
+        using var pool = Continuous(folder);
+
+        Assert.False(pool.Primary.ContinuousDecoding);
+        Assert.False(string.IsNullOrWhiteSpace(pool.Primary.ContinuousDecodingUnavailable));
+        var settings = new GenerationSettings { NumBeams = 1, MaxNewTokens = 6 };
+        int asked = 0;
+        var outcomes = pool.Primary.RunBatch([Request(1, Prompts[0], settings)], null, _ =>
+        {
+            asked++;
+            return [Request(2, Prompts[1], settings)];
+        }, CancellationToken.None);
+
+        Assert.Equal(0, asked);
+        Assert.Equal(AloneOnTheOriginalModel(folder, [Request(1, Prompts[0], settings)])[0], Completed(Assert.Single(outcomes)).TokenIds);
+    }
+
+    /// <summary>Each request run on its own by an engine whose decoder was not rewritten: the reference.</summary>
+    private static IReadOnlyList<int>[] AloneOnTheOriginalModel(string folder, EngineRequest[] requests)
+    {
+        using var pool = Florence2EnginePool.Create(ModelFolder.Open(folder), new InferenceOptions { Provider = ExecutionProviderKind.Cpu },
+            NullLogger.Instance);
+        Assert.False(pool.Primary.ContinuousDecoding);
+        return [.. requests.Select(r => Completed(pool.Primary.Run(r)).TokenIds)];
+    }
+
+    private static Florence2EnginePool Continuous(string folder) =>
+        Florence2EnginePool.Create(ModelFolder.Open(folder), new InferenceOptions { Provider = ExecutionProviderKind.Cpu },
+            NullLogger.Instance, continuousDecoding: true);
+
+    private static EngineRequest Request(int seed, string prompt, GenerationSettings settings, CancellationToken token = default) =>
+        new() { Image = new SyntheticPixels(seed), Prompt = prompt, Generation = settings, CancellationToken = token };
+
+    private static EngineResult Completed(EngineOutcome outcome)
+    {
+        Assert.True(outcome.Status == EngineOutcomeStatus.Completed, $"expected Completed, got {outcome.Status}: {outcome.Error}");
+        return outcome.Result!;
+    }
+
+    /// <summary>Hands out the waiting requests a random few (0–2) at a time between steps, as a queue would.</summary>
+    private sealed class JoinSchedule(IReadOnlyList<EngineRequest> waiting, Random random)
+    {
+        private int _next;
+        private int _step;
+
+        public List<EngineRequest> Joined { get; } = [];
+
+        /// <summary>Joins that found other rows decoding.</summary>
+        public int JoinedBesideOthers { get; private set; }
+
+        public int LatestJoinStep { get; private set; }
+
+        public IReadOnlyList<EngineRequest> Take(int rowsInUse)
+        {
+            _step++;
+            // An idle batch takes at least one (its queue would hold them), else it would end with requests left waiting.
+            int count = Math.Min(random.Next(rowsInUse == 0 ? 1 : 0, 3), waiting.Count - _next);
+            if (count == 0) return [];
+            var group = waiting.Skip(_next).Take(count).ToList();
+            _next += count;
+            Joined.AddRange(group);
+            if (rowsInUse > 0) JoinedBesideOthers++;
+            LatestJoinStep = _step;
+            return group;
+        }
+    }
+}
