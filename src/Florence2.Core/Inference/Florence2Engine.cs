@@ -45,7 +45,8 @@ public sealed partial class Florence2Engine : IDisposable, IAsyncDisposable
         _tokenizer = tokenizer;
         _tokens = folder.Config.Tokens;
         _imageSize = folder.Config.ImageSize;
-        _sessions = ModelSessions.Load(folder, providers.CreateSessionOptions);
+        // TODO continuous: pass true when Florence2:Batching:Mode allows continuous batching (issue 14, scheduler).
+        _sessions = ModelSessions.Load(folder, providers.CreateSessionOptions, rewriteForContinuousBatching: false);
         Provider = providers.Choice;
         _deviceMemory = Provider.Kind == ExecutionProviderKind.Cuda
             ? new OrtMemoryInfo(OrtMemoryInfo.allocatorCUDA, OrtAllocatorType.DeviceAllocator, providers.DeviceId, OrtMemType.Default)
