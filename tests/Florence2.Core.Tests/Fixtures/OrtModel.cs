@@ -7,9 +7,19 @@ public sealed class OrtModel : IDisposable
 {
     public OrtModel(string path)
     {
-        using var options = new SessionOptions { IntraOpNumThreads = 1, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        using var options = Options();
         Session = new InferenceSession(path, options);
     }
+
+    /// <summary>A model held in memory (e.g. one rewritten by the engine), serialized ONNX bytes.</summary>
+    public OrtModel(byte[] model)
+    {
+        using var options = Options();
+        Session = new InferenceSession(model, options);
+    }
+
+    private static SessionOptions Options() =>
+        new() { IntraOpNumThreads = 1, LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
 
     public InferenceSession Session { get; }
 
