@@ -1,5 +1,6 @@
 using Florence2.Fixtures;
 using Florence2.Fixtures.Quantization;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Florence2.Tests.Fixtures;
 
@@ -46,14 +47,14 @@ public sealed class DecoderHarness : IDisposable
     /// the no-cache branch with empty [batch, H, 0, hd] pasts, as transformers.js does on the first step.
     /// </summary>
     public DecoderStep Run(FloatTensor embeds, FloatTensor encoderStates, long[] encoderMask, IReadOnlyDictionary<string, FloatTensor>? pasts) =>
-        Run(Decoder, embeds, encoderStates, encoderMask, pasts, _ => { });
+        Run(Decoder.Session, embeds, encoderStates, encoderMask, pasts, _ => { });
 
     /// <summary>
     /// As <see cref="Run(FloatTensor, FloatTensor, long[], IReadOnlyDictionary{string, FloatTensor}?)"/>, on
-    /// <paramref name="decoder"/> (this harness's decoder file or a rewrite of it), with the inputs a rewrite added
-    /// supplied by <paramref name="addInputs"/>.
+    /// <paramref name="decoder"/> (this harness's decoder file or a rewrite of it, loaded by any session), with the
+    /// inputs a rewrite added supplied by <paramref name="addInputs"/>.
     /// </summary>
-    public DecoderStep Run(OrtModel decoder, FloatTensor embeds, FloatTensor encoderStates, long[] encoderMask,
+    public DecoderStep Run(InferenceSession decoder, FloatTensor embeds, FloatTensor encoderStates, long[] encoderMask,
         IReadOnlyDictionary<string, FloatTensor>? pasts, Action<OrtInputs> addInputs)
     {
         var batch = embeds.Shape[0];
@@ -68,7 +69,7 @@ public sealed class DecoderHarness : IDisposable
             else inputs.Float(name, pasts[name]);
         }
         addInputs(inputs);
-        return new DecoderStep(decoder.Run(inputs));
+        return new DecoderStep(OrtModel.Run(decoder, inputs));
     }
 
     /// <summary>Pasts for the next cached step: self-attention cache from the latest step, cross-attention cache from step 0.</summary>

@@ -23,15 +23,18 @@ public sealed class OrtModel : IDisposable
 
     public InferenceSession Session { get; }
 
-    public IReadOnlyDictionary<string, FloatTensor> Run(OrtInputs inputs)
+    public IReadOnlyDictionary<string, FloatTensor> Run(OrtInputs inputs) => Run(Session, inputs);
+
+    /// <summary>Runs any session (e.g. one the engine opened) with float outputs.</summary>
+    public static IReadOnlyDictionary<string, FloatTensor> Run(InferenceSession session, OrtInputs inputs)
     {
         using var runOptions = new RunOptions();
-        using var results = Session.Run(runOptions, inputs.Values, Session.OutputNames);
+        using var results = session.Run(runOptions, inputs.Values, session.OutputNames);
         var outputs = new Dictionary<string, FloatTensor>();
         for (var i = 0; i < results.Count; i++)
         {
             var shape = results[i].GetTensorTypeAndShape().Shape;
-            outputs[Session.OutputNames[i]] = new FloatTensor(results[i].GetTensorDataAsSpan<float>().ToArray(), shape);
+            outputs[session.OutputNames[i]] = new FloatTensor(results[i].GetTensorDataAsSpan<float>().ToArray(), shape);
         }
         return outputs;
     }
