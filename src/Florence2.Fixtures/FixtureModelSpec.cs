@@ -42,6 +42,12 @@ public sealed record FixtureModelSpec
     /// </summary>
     public IReadOnlyList<string> Variants { get; init; } = [];
 
+    /// <summary>
+    /// When true, the decoder reads its position table through a one-hot MatMul instead of a Gather: the same numbers,
+    /// but a decoder the continuous-batching rewrite cannot handle (for tests of the fallback to cohort batching).
+    /// </summary>
+    public bool OpaquePositions { get; init; }
+
     public int EncoderHeadDim => DModel / EncoderAttentionHeads;
     public int DecoderHeadDim => DModel / DecoderAttentionHeads;
 

@@ -7,7 +7,7 @@ namespace Florence2.Fixtures;
 internal static class SpecFingerprint
 {
     /// <summary>Bump when the writer's output changes for an unchanged spec, so stale caches are not reused.</summary>
-    private const int WriterFormatVersion = 4;
+    private const int WriterFormatVersion = 5;
 
     public static string Compute(FixtureModelSpec spec)
     {
@@ -18,7 +18,7 @@ internal static class SpecFingerprint
             spec.MaxPositionEmbeddings, spec.VocabSize, spec.NumImageTokens,
             v.StemKernel, v.StemStride, v.StemPadding, string.Join(',', v.StageChannels), string.Join(',', v.StageDepths),
             spec.ScriptTokenIds is null ? "-" : string.Join(',', spec.ScriptTokenIds),
-            string.Join(',', spec.Variants));
+            string.Join(',', spec.Variants), spec.OpaquePositions);
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text));
         return Convert.ToHexStringLower(hash.AsSpan(0, 8));
     }

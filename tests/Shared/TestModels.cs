@@ -9,6 +9,10 @@ public static class TestModels
 
     public static string Tiny => FixtureModelCache.GetOrCreate(FixtureModelSpec.Tiny, Root, TestAssets.Directory);
 
+    /// <summary>The tiny model with a decoder the continuous-batching rewrite cannot handle (<see cref="FixtureModelSpec.OpaquePositions"/>).</summary>
+    public static string TinyOpaquePositions =>
+        FixtureModelCache.GetOrCreate(FixtureModelSpec.Tiny with { Name = "tiny-opaque-positions", OpaquePositions = true }, Root, TestAssets.Directory);
+
     public static string Scripted(IReadOnlyList<int> script) =>
         FixtureModelCache.GetOrCreate(FixtureModelSpec.Scripted(script), Root, TestAssets.Directory);
 

@@ -1,3 +1,4 @@
+using Florence2.Inference.ContinuousDecoding;
 using Florence2.Models;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -11,7 +12,7 @@ namespace Florence2.Inference;
 public sealed class ModelSessions : IDisposable, IAsyncDisposable
 {
     private ModelSessions(InferenceSession vision, InferenceSession embed, InferenceSession encoder, InferenceSession decoder,
-        ModelDimensions dimensions)
+        ModelDimensions dimensions, string? continuousDecodingUnavailable)
     {
         Vision = vision;
         Embed = embed;
@@ -19,6 +20,7 @@ public sealed class ModelSessions : IDisposable, IAsyncDisposable
         Decoder = decoder;
         Dimensions = dimensions;
         DecoderNames = new DecoderTensorNames(dimensions.DecoderLayers);
+        ContinuousDecodingUnavailable = continuousDecodingUnavailable;
     }
 
     public InferenceSession Vision { get; }
@@ -28,12 +30,26 @@ public sealed class ModelSessions : IDisposable, IAsyncDisposable
     public ModelDimensions Dimensions { get; }
     internal DecoderTensorNames DecoderNames { get; }
 
-    /// <summary>STUB until the rewrite branch lands.</summary>
-    public bool ContinuousDecoding { get; }
+    /// <summary>
+    /// True when <see cref="Decoder"/> is the merged decoder rewritten for continuous batching: it then also takes
+    /// <see cref="ContinuousDecoderInputs.PositionIds"/> and <see cref="ContinuousDecoderInputs.SelfAttentionBias"/>.
+    /// </summary>
+    public bool ContinuousDecoding { get; private init; }
 
-    /// <summary>STUB until the rewrite branch lands.</summary>
+    /// <summary>Why the rewrite was requested but the file was loaded as it is; null when rewritten or not requested.</summary>
     public string? ContinuousDecodingUnavailable { get; }
 
+    /// <inheritdoc cref="Load(ModelFolder, Func{SessionOptions}, bool)"/>
+    public static ModelSessions Load(ModelFolder folder, Func<SessionOptions> sessionOptions) =>
+        Load(folder, sessionOptions, rewriteForContinuousBatching: false);
+
+    /// <param name="folder">The model files.</param>
+    /// <param name="sessionOptions">Makes the options of each session.</param>
+    /// <param name="rewriteForContinuousBatching">
+    /// Load the merged decoder rewritten in memory for per-row positions and a self-attention bias (the file itself is
+    /// never written). When the rewrite or its load fails, the file is loaded as it is and
+    /// <see cref="ContinuousDecodingUnavailable"/> says why.
+    /// </param>
     /// <exception cref="ModelLoadException">A graph does not have the tensors the engine feeds, or disagrees with config.json.</exception>
     public static ModelSessions Load(ModelFolder folder, Func<SessionOptions> sessionOptions, bool rewriteForContinuousBatching)
     {
@@ -59,9 +75,19 @@ public sealed class ModelSessions : IDisposable, IAsyncDisposable
             var vision = Open(ModelComponent.VisionEncoder);
             var embed = Open(ModelComponent.EmbedTokens);
             var encoder = Open(ModelComponent.Encoder);
-            var decoder = Open(ModelComponent.DecoderMerged);
-            var dimensions = new SessionContract(folder).Check(vision, embed, encoder, decoder);
-            return new ModelSessions(vision, embed, encoder, decoder, dimensions);
+            string? unavailable = null;
+            InferenceSession? decoder = null;
+            if (rewriteForContinuousBatching)
+            {
+                using var options = sessionOptions();
+                decoder = ContinuousDecoderSession.TryOpen(folder.PathOf(ModelComponent.DecoderMerged), options, folder.Config.DecoderLayers, out string reason);
+                if (decoder is null) unavailable = reason;
+                else opened.Add(decoder);
+            }
+            bool continuous = decoder is not null;
+            decoder ??= Open(ModelComponent.DecoderMerged);
+            var dimensions = new SessionContract(folder).Check(vision, embed, encoder, decoder, continuous);
+            return new ModelSessions(vision, embed, encoder, decoder, dimensions, unavailable) { ContinuousDecoding = continuous };
         }
         catch
         {
@@ -93,7 +119,9 @@ public sealed class ModelSessions : IDisposable, IAsyncDisposable
     {
         private Florence2Config Config => folder.Config;
 
-        public ModelDimensions Check(InferenceSession vision, InferenceSession embed, InferenceSession encoder, InferenceSession decoder)
+        /// <summary>A rewritten decoder (<paramref name="continuous"/>) must declare the two continuous-batching inputs too.</summary>
+        public ModelDimensions Check(InferenceSession vision, InferenceSession embed, InferenceSession encoder, InferenceSession decoder,
+            bool continuous)
         {
             Require(vision, ModelComponent.VisionEncoder, true, "pixel_values", TensorElementType.Float, 4);
             Require(vision, ModelComponent.VisionEncoder, false, "image_features", TensorElementType.Float, 3);
@@ -130,6 +158,12 @@ public sealed class ModelSessions : IDisposable, IAsyncDisposable
                 DecoderTensorNames.InputsEmbeds, DecoderTensorNames.EncoderHiddenStates,
                 DecoderTensorNames.EncoderAttentionMask, DecoderTensorNames.UseCacheBranch,
             };
+            if (continuous)
+            {
+                Require(decoder, ModelComponent.DecoderMerged, true, ContinuousDecoderInputs.PositionIds, TensorElementType.Int64, 2);
+                Require(decoder, ModelComponent.DecoderMerged, true, ContinuousDecoderInputs.SelfAttentionBias, TensorElementType.Float, 2);
+                known.UnionWith([ContinuousDecoderInputs.PositionIds, ContinuousDecoderInputs.SelfAttentionBias]);
+            }
             foreach (string extra in decoder.InputMetadata.Keys.Where(k => !known.Contains(k)))
                 Fail(ModelComponent.DecoderMerged, $"declares input '{extra}', which this engine does not feed");
 

@@ -18,6 +18,7 @@ namespace Florence2.Fixtures.Graphs;
 /// </remarks>
 internal static class CrossAttentionRouting
 {
+    /// <param name="queryPositions">[B, n] int64: each row's decoder position of each query.</param>
     public static string Bias(GraphBuilder g, FixtureModelSpec spec, string queryPositions)
     {
         var mask = TensorNames.EncoderAttentionMask;
@@ -31,7 +32,7 @@ internal static class CrossAttentionRouting
 
         var promptIndex = g.Sub(keyPositions, imageTokens);                                        // [S], < 0 on image keys
         var promptLength = g.Sub(g.ReduceSum(mask, 1), imageTokens);                               // [B, 1]
-        var cycle = g.Mod(g.Unsqueeze(queryPositions, 0), promptLength);                           // [B, n]
+        var cycle = g.Mod(queryPositions, promptLength);                                           // [B, n]
         var readIndex = g.Sub(g.Sub(promptLength, g.ScalarInt64(1)), cycle);                       // [B, n]
         var isRead = g.Equal(promptIndex, g.Unsqueeze(readIndex, 1, 3));                           // [B, 1, n, S]
         var promptHeadBias = g.Where(isRead, allowed, masked);

@@ -24,13 +24,13 @@ internal sealed class DecoderBranchGraph(FixtureModelSpec spec, bool usesCache)
 
         var pastLength = usesCache ? g.DimSize(TensorNames.Past(0, Decoder, "key"), 2) : g.ScalarInt64(0);
         var totalLength = g.Add(pastLength, g.DimSize(embeds, 1));
-        var positions = g.Range(pastLength, totalLength, g.ScalarInt64(1));
+        var positions = new DecoderPositions(g, spec, pastLength, totalLength);
 
-        var withPositions = blocks.AddLearnedPositions(embeds, positions, "model.decoder.embed_positions.weight", spec.MaxPositionEmbeddings);
-        var hidden = blocks.LayerNorm(withPositions, "model.decoder.layernorm_embedding");
-        var causalBias = CausalBias(g, positions, totalLength);
+        var hidden = blocks.LayerNorm(positions.AddTo(embeds, blocks), "model.decoder.layernorm_embedding");
+        // The shared positions are enough here: one new token per cached step sees every key of its row's history.
+        var causalBias = CausalBias(g, positions.Shared, totalLength);
         // Same for every layer: padding, plus which heads read the image and which read the prompt.
-        var crossBias = g.Add(blocks.PaddingBias(TensorNames.EncoderAttentionMask), CrossAttentionRouting.Bias(g, spec, positions));
+        var crossBias = g.Add(blocks.PaddingBias(TensorNames.EncoderAttentionMask), CrossAttentionRouting.Bias(g, spec, positions.RowPositions));
 
         var presents = new List<(string Name, string Value)>();
         for (var layer = 0; layer < spec.DecoderLayers; layer++)
@@ -61,7 +61,7 @@ internal sealed class DecoderBranchGraph(FixtureModelSpec spec, bool usesCache)
             presents.Add((TensorNames.Present(layer, Encoder, "value"), encoderPresent.Value));
         }
 
-        DeclareOutput(g, TensorNames.Logits, Logits(g, blocks, hidden, positions));
+        DeclareOutput(g, TensorNames.Logits, Logits(g, blocks, hidden, positions.RowPositions));
         foreach (var (outputName, value) in presents) DeclareOutput(g, outputName, value);
     }
 
@@ -74,14 +74,14 @@ internal sealed class DecoderBranchGraph(FixtureModelSpec spec, bool usesCache)
     }
 
     /// <summary>final LayerNorm, then hidden · Eᵀ with the tied embedding table, [B, n, V] (+ the script's one-hot boost).</summary>
-    private string Logits(GraphBuilder g, TransformerBlocks blocks, string hidden, string positions)
+    private string Logits(GraphBuilder g, TransformerBlocks blocks, string hidden, string rowPositions)
     {
         var normed = blocks.LayerNorm(hidden, "model.decoder.layer_norm");
         var logits = g.MatMul(normed, SharedEmbedding.LmHead(g, spec));
-        return spec.ScriptTokenIds is null ? logits : g.Add(logits, ScriptBoost(g, positions));
+        return spec.ScriptTokenIds is null ? logits : g.Add(logits, ScriptBoost(g, rowPositions));
     }
 
-    /// <summary>[n, V]: 1e4 at script[p] for each position p, added on top of the real logits.</summary>
+    /// <summary>[B, n, V]: 1e4 at script[p] for each row's position p, added on top of the real logits.</summary>
     private string ScriptBoost(GraphBuilder g, string positions)
     {
         var script = spec.ScriptTokenIds!;

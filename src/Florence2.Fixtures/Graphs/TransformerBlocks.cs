@@ -32,11 +32,12 @@ internal sealed class TransformerBlocks(GraphBuilder g, int dModel, int heads)
     public string ResidualNorm(string residual, string update, string normName) => LayerNorm(g.Add(residual, update), normName);
 
     /// <summary>embeds + table[positions + 2] for embeds [B, n, D] and int64 positions [n]; table entries have std <paramref name="scale"/>/√D.</summary>
-    public string AddLearnedPositions(string embeds, string positions, string tableName, int maxPositions, float scale = 1f)
-    {
-        var table = g.Weight(tableName, [maxPositions + PositionOffset, dModel], WeightInit.UniformWithStd(scale / MathF.Sqrt(dModel)));
-        return g.Add(embeds, g.Gather(table, g.Add(positions, g.ScalarInt64(PositionOffset))));
-    }
+    public string AddLearnedPositions(string embeds, string positions, string tableName, int maxPositions, float scale = 1f) =>
+        g.Add(embeds, g.Gather(PositionTable(tableName, maxPositions, scale), g.Add(positions, g.ScalarInt64(PositionOffset))));
+
+    /// <summary>A learned position table, [<paramref name="maxPositions"/> + 2, D] (BART's offset rows included), entries of std <paramref name="scale"/>/√D.</summary>
+    public string PositionTable(string tableName, int maxPositions, float scale = 1f) =>
+        g.Weight(tableName, [maxPositions + PositionOffset, dModel], WeightInit.UniformWithStd(scale / MathF.Sqrt(dModel)));
 
     /// <summary>int64 mask [B, S] (1 = keep) → float additive bias [B, 1, 1, S], broadcast over heads and queries.</summary>
     public string PaddingBias(string mask)

@@ -16,6 +16,7 @@ internal static class GraphBuilderOps
     public static string Where(this GraphBuilder g, string condition, string a, string b) => g.Node("Where", [condition, a, b]);
     public static string Range(this GraphBuilder g, string start, string limit, string delta) => g.Node("Range", [start, limit, delta]);
     public static string Reshape(this GraphBuilder g, string x, string shape) => g.Node("Reshape", [x, shape]);
+    public static string Expand(this GraphBuilder g, string x, string shape) => g.Node("Expand", [x, shape]);
     public static string Unsqueeze(this GraphBuilder g, string x, params long[] axes) => g.Node("Unsqueeze", [x, g.Int64s(axes)]);
     public static string Softmax(this GraphBuilder g, string x, long axis) => g.Node("Softmax", [x], Attr.Int("axis", axis));
     public static string Cast(this GraphBuilder g, string x, ElementType to) => g.Node("Cast", [x], Attr.Int("to", (long)to));

@@ -1,5 +1,6 @@
 using Florence2.Fixtures;
 using Florence2.Fixtures.Quantization;
+using Microsoft.ML.OnnxRuntime;
 
 namespace Florence2.Tests.Fixtures;
 
@@ -45,7 +46,16 @@ public sealed class DecoderHarness : IDisposable
     /// Any batch size: <paramref name="encoderMask"/> is [batch, S] flattened. Null <paramref name="pasts"/> selects
     /// the no-cache branch with empty [batch, H, 0, hd] pasts, as transformers.js does on the first step.
     /// </summary>
-    public DecoderStep Run(FloatTensor embeds, FloatTensor encoderStates, long[] encoderMask, IReadOnlyDictionary<string, FloatTensor>? pasts)
+    public DecoderStep Run(FloatTensor embeds, FloatTensor encoderStates, long[] encoderMask, IReadOnlyDictionary<string, FloatTensor>? pasts) =>
+        Run(Decoder.Session, embeds, encoderStates, encoderMask, pasts, _ => { });
+
+    /// <summary>
+    /// As <see cref="Run(FloatTensor, FloatTensor, long[], IReadOnlyDictionary{string, FloatTensor}?)"/>, on
+    /// <paramref name="decoder"/> (this harness's decoder file or a rewrite of it, loaded by any session), with the
+    /// inputs a rewrite added supplied by <paramref name="addInputs"/>.
+    /// </summary>
+    public DecoderStep Run(InferenceSession decoder, FloatTensor embeds, FloatTensor encoderStates, long[] encoderMask,
+        IReadOnlyDictionary<string, FloatTensor>? pasts, Action<OrtInputs> addInputs)
     {
         var batch = embeds.Shape[0];
         using var inputs = new OrtInputs()
@@ -58,7 +68,8 @@ public sealed class DecoderHarness : IDisposable
             if (pasts is null) inputs.EmptyFloat(name, batch, Spec.DecoderAttentionHeads, 0, Spec.DecoderHeadDim);
             else inputs.Float(name, pasts[name]);
         }
-        return new DecoderStep(Decoder.Run(inputs));
+        addInputs(inputs);
+        return new DecoderStep(OrtModel.Run(decoder, inputs));
     }
 
     /// <summary>Pasts for the next cached step: self-attention cache from the latest step, cross-attention cache from step 0.</summary>
