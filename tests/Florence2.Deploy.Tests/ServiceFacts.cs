@@ -23,7 +23,7 @@ internal static class ServiceFacts
     /// <summary>The metrics the service exports (Prometheus names).</summary>
     public static readonly IReadOnlySet<string> MetricNames = new HashSet<string>(StringComparer.Ordinal)
     {
-        "florence2_requests_total", "florence2_queue_depth", "florence2_queue_duration_seconds", "florence2_batch_size",
+        "florence2_requests_total", "florence2_queue_depth", "florence2_queue_duration_seconds", "florence2_batch_size", "florence2_batch_joins_total",
         "florence2_stage_duration_seconds", "florence2_generated_tokens", "florence2_rejections_total",
         "florence2_vision_encoded_images_total", "florence2_vision_cache_hits_total", "florence2_vision_cache_misses_total",
         "florence2_vision_cache_evictions_total", "florence2_vision_cache_bytes",
