@@ -13,7 +13,11 @@ namespace Florence2.Tests.Inference.ContinuousDecoding;
 /// </summary>
 public sealed record FixtureBatchRow(IReadOnlyDictionary<string, FloatTensor> Pasts, FloatTensor EncoderStates, int History, long NextToken, int Gap = 0)
 {
-    public const int EncoderLength = 7;
+    /// <summary>
+    /// The image tokens and a 5-token prompt: the fixture's prompt heads read prompt token L−1−(p mod L) at decoder
+    /// position p, so with a prompt the cross-attention depends on each row's own position too.
+    /// </summary>
+    public const int EncoderLength = FixtureModelSpec.FlorenceImageTokens + 5;
 
     public static FixtureBatchRow Create(DecoderHarness decoder, long[] history, long nextToken, int seed)
     {
