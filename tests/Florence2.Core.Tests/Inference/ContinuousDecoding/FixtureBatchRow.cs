@@ -1,4 +1,5 @@
 using Florence2.Fixtures;
+using Florence2.Fixtures.Quantization;
 using Florence2.Inference.ContinuousDecoding;
 using Florence2.Tests.Fixtures;
 using Google.Protobuf;
@@ -52,10 +53,11 @@ public sealed record FixtureBatchRow(IReadOnlyDictionary<string, FloatTensor> Pa
                 .Float(ContinuousDecoderInputs.SelfAttentionBias, new FloatTensor([.. rows.SelectMany(r => PastAxis.GapBias(r.Gap, keys))], [rows.Length, keys])));
     }
 
-    /// <summary>The fixture's decoder file rewritten in memory, as the engine rewrites it.</summary>
-    public static OrtModel Rewritten(string modelDirectory, FixtureModelSpec spec)
+    /// <summary>The fixture's decoder file (or its weight <paramref name="variant"/>) rewritten in memory, as the engine rewrites it.</summary>
+    public static OrtModel Rewritten(string modelDirectory, FixtureModelSpec spec, string? variant = null)
     {
-        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(TinyModelsFixture.ModelPath(modelDirectory, FixtureModelWriter.DecoderMergedFile)));
+        var file = variant is null ? FixtureModelWriter.DecoderMergedFile : WeightVariants.FileName("decoder_model_merged", variant);
+        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(TinyModelsFixture.ModelPath(modelDirectory, file)));
         Assert.True(ContinuousDecoderRewrite.TryRewrite(model, spec.DecoderLayers, out var reason), reason);
         return new OrtModel(model.ToByteArray());
     }
