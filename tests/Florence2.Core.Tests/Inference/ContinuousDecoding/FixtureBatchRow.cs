@@ -54,12 +54,15 @@ public sealed record FixtureBatchRow(IReadOnlyDictionary<string, FloatTensor> Pa
     }
 
     /// <summary>The fixture's decoder file (or its weight <paramref name="variant"/>) rewritten in memory, as the engine rewrites it.</summary>
-    public static OrtModel Rewritten(string modelDirectory, FixtureModelSpec spec, string? variant = null)
+    public static OrtModel Rewritten(string modelDirectory, FixtureModelSpec spec, string? variant = null) =>
+        new(RewrittenBytes(modelDirectory, spec, variant));
+
+    public static byte[] RewrittenBytes(string modelDirectory, FixtureModelSpec spec, string? variant = null)
     {
         var file = variant is null ? FixtureModelWriter.DecoderMergedFile : WeightVariants.FileName("decoder_model_merged", variant);
         var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(TinyModelsFixture.ModelPath(modelDirectory, file)));
         Assert.True(ContinuousDecoderRewrite.TryRewrite(model, spec.DecoderLayers, out var reason), reason);
-        return new OrtModel(model.ToByteArray());
+        return model.ToByteArray();
     }
 
     private static long[] Ones(int rows) => Enumerable.Repeat(1L, rows * EncoderLength).ToArray();
