@@ -12,7 +12,7 @@ namespace Florence2.Inference;
 public sealed class ModelSessions : IDisposable, IAsyncDisposable
 {
     private ModelSessions(InferenceSession vision, InferenceSession embed, InferenceSession encoder, InferenceSession decoder,
-        ModelDimensions dimensions, string? continuousDecodingUnavailable)
+        ModelDimensions dimensions, bool continuousDecoding, string? continuousDecodingUnavailable)
     {
         Vision = vision;
         Embed = embed;
@@ -20,6 +20,7 @@ public sealed class ModelSessions : IDisposable, IAsyncDisposable
         Decoder = decoder;
         Dimensions = dimensions;
         DecoderNames = new DecoderTensorNames(dimensions.DecoderLayers);
+        ContinuousDecoding = continuousDecoding;
         ContinuousDecodingUnavailable = continuousDecodingUnavailable;
     }
 
@@ -34,7 +35,7 @@ public sealed class ModelSessions : IDisposable, IAsyncDisposable
     /// True when <see cref="Decoder"/> is the merged decoder rewritten for continuous batching: it then also takes
     /// <see cref="ContinuousDecoderInputs.PositionIds"/> and <see cref="ContinuousDecoderInputs.SelfAttentionBias"/>.
     /// </summary>
-    public bool ContinuousDecoding { get; private init; }
+    public bool ContinuousDecoding { get; }
 
     /// <summary>Why the rewrite was requested but the file was loaded as it is; null when rewritten or not requested.</summary>
     public string? ContinuousDecodingUnavailable { get; }
@@ -87,7 +88,7 @@ public sealed class ModelSessions : IDisposable, IAsyncDisposable
             bool continuous = decoder is not null;
             decoder ??= Open(ModelComponent.DecoderMerged);
             var dimensions = new SessionContract(folder).Check(vision, embed, encoder, decoder, continuous);
-            return new ModelSessions(vision, embed, encoder, decoder, dimensions, unavailable) { ContinuousDecoding = continuous };
+            return new ModelSessions(vision, embed, encoder, decoder, dimensions, continuous, unavailable);
         }
         catch
         {

@@ -10,7 +10,7 @@ namespace Florence2.Inference.ContinuousDecoding;
 /// </summary>
 internal static class ContinuousDecoderRewrite
 {
-    /// <summary>Unsqueeze and ReduceSum take axes as an input, Slice and Softmax behave as used here, from opset 13.</summary>
+    /// <summary>Unsqueeze takes its axes as an input (as the added nodes give them) from opset 13.</summary>
     private const long MinimumOpset = 13;
 
     /// <summary>CastLike exists from opset 15; earlier graphs compute in float32 anyway.</summary>

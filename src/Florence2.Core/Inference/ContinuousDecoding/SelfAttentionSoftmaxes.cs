@@ -28,7 +28,7 @@ internal static class SelfAttentionSoftmaxes
         for (var layer = 0; layer < decoderLayers; layer++)
         {
             string pastKey = names.PastDecoder[2 * layer];
-            if (branch.ReadersOf(pastKey).Count == 0)
+            if (branch.Aliases(pastKey).All(name => branch.ReadersOf(name).Count == 0))
                 throw new RewriteRefusedException($"the with-past branch does not read '{pastKey}'");
             var reached = ReachedSoftmaxes(branch, pastKey);
             if (reached.Count != 1)
@@ -42,12 +42,12 @@ internal static class SelfAttentionSoftmaxes
         return found;
     }
 
-    /// <summary>Softmax nodes reached forward from <paramref name="start"/>, stopping at each (and skipping shape reads).</summary>
+    /// <summary>Softmax nodes reached forward from the input <paramref name="start"/>, stopping at each (and skipping shape reads).</summary>
     private static List<NodeProto> ReachedSoftmaxes(WithPastBranch branch, string start)
     {
         var softmaxes = new List<NodeProto>();
-        var seen = new HashSet<string>(StringComparer.Ordinal) { start };
-        var pending = new Queue<string>([start]);
+        var seen = new HashSet<string>(branch.Aliases(start), StringComparer.Ordinal);
+        var pending = new Queue<string>(seen);
         var visitedNodes = new HashSet<NodeProto>(ReferenceEqualityComparer.Instance);
         while (pending.TryDequeue(out var value))
         {

@@ -12,10 +12,14 @@ internal sealed class WithPastBranch
     private readonly Dictionary<string, NodeProto> _producers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, List<NodeProto>> _readers = new(StringComparer.Ordinal);
     private readonly Dictionary<string, TensorProto> _initializers = new(StringComparer.Ordinal);
+    private readonly ILookup<string, string> _mainRenames;
 
     private WithPastBranch(GraphProto main, GraphProto graph)
     {
         Graph = graph;
+        _mainRenames = main.Node.Where(n => n.OpType is "Cast" or "Identity" && n.Input.Count == 1)
+            .SelectMany(n => n.Output.Select(output => (Input: n.Input[0], Output: output)))
+            .ToLookup(p => p.Input, p => p.Output, StringComparer.Ordinal);
         // Branch initializers shadow nothing (ONNX names are model-wide), so one table serves both scopes.
         foreach (var tensor in main.Initializer.Concat(graph.Initializer)) _initializers[tensor.Name] = tensor;
         foreach (var node in graph.Node)
@@ -41,6 +45,18 @@ internal sealed class WithPastBranch
         var thenBranch = ifNode.Attribute.FirstOrDefault(a => a.Name == "then_branch")?.G
             ?? throw new RewriteRefusedException($"the If on '{DecoderTensorNames.UseCacheBranch}' has no then_branch graph");
         return new WithPastBranch(main, thenBranch);
+    }
+
+    /// <summary>
+    /// <paramref name="input"/> and the names the main graph gives its value before the branches read it: fp16 exports
+    /// made with keep_io_types cast every float input on entry, so the branch reads <c>past_key_values…/float16</c>.
+    /// </summary>
+    public IReadOnlyList<string> Aliases(string input)
+    {
+        var aliases = new List<string> { input };
+        for (int i = 0; i < aliases.Count; i++)
+            aliases.AddRange(_mainRenames[aliases[i]].Where(a => !aliases.Contains(a)));
+        return aliases;
     }
 
     public NodeProto? ProducerOf(string value) => _producers.GetValueOrDefault(value);

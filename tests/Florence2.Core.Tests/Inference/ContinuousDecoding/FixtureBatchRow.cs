@@ -1,4 +1,5 @@
 using Florence2.Fixtures;
+using Florence2.Fixtures.Quantization;
 using Florence2.Inference.ContinuousDecoding;
 using Florence2.Tests.Fixtures;
 using Google.Protobuf;
@@ -13,7 +14,11 @@ namespace Florence2.Tests.Inference.ContinuousDecoding;
 /// </summary>
 public sealed record FixtureBatchRow(IReadOnlyDictionary<string, FloatTensor> Pasts, FloatTensor EncoderStates, int History, long NextToken, int Gap = 0)
 {
-    public const int EncoderLength = 7;
+    /// <summary>
+    /// The image tokens and a 5-token prompt: the fixture's prompt heads read prompt token L−1−(p mod L) at decoder
+    /// position p, so with a prompt the cross-attention depends on each row's own position too.
+    /// </summary>
+    public const int EncoderLength = FixtureModelSpec.FlorenceImageTokens + 5;
 
     public static FixtureBatchRow Create(DecoderHarness decoder, long[] history, long nextToken, int seed)
     {
@@ -48,12 +53,16 @@ public sealed record FixtureBatchRow(IReadOnlyDictionary<string, FloatTensor> Pa
                 .Float(ContinuousDecoderInputs.SelfAttentionBias, new FloatTensor([.. rows.SelectMany(r => PastAxis.GapBias(r.Gap, keys))], [rows.Length, keys])));
     }
 
-    /// <summary>The fixture's decoder file rewritten in memory, as the engine rewrites it.</summary>
-    public static OrtModel Rewritten(string modelDirectory, FixtureModelSpec spec)
+    /// <summary>The fixture's decoder file (or its weight <paramref name="variant"/>) rewritten in memory, as the engine rewrites it.</summary>
+    public static OrtModel Rewritten(string modelDirectory, FixtureModelSpec spec, string? variant = null) =>
+        new(RewrittenBytes(modelDirectory, spec, variant));
+
+    public static byte[] RewrittenBytes(string modelDirectory, FixtureModelSpec spec, string? variant = null)
     {
-        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(TinyModelsFixture.ModelPath(modelDirectory, FixtureModelWriter.DecoderMergedFile)));
+        var file = variant is null ? FixtureModelWriter.DecoderMergedFile : WeightVariants.FileName("decoder_model_merged", variant);
+        var model = ModelProto.Parser.ParseFrom(File.ReadAllBytes(TinyModelsFixture.ModelPath(modelDirectory, file)));
         Assert.True(ContinuousDecoderRewrite.TryRewrite(model, spec.DecoderLayers, out var reason), reason);
-        return new OrtModel(model.ToByteArray());
+        return model.ToByteArray();
     }
 
     private static long[] Ones(int rows) => Enumerable.Repeat(1L, rows * EncoderLength).ToArray();

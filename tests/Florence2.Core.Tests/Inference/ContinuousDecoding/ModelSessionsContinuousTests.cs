@@ -49,6 +49,19 @@ public sealed class ModelSessionsContinuousTests(TinyModelsFixture models)
         Assert.All(logits.Data, value => Assert.True(float.IsFinite(value)));
     }
 
+    [Fact]
+    public void DecoderFileDeclaringTheNewInputs_IsRefusedWhenNotLoadedAsTheRewrite()
+    {
+        // Only a decoder the engine rewrote itself may have inputs beyond the export's.
+        var directory = Path.Combine(models.Root, "tiny-rewritten-on-disk");
+        FixtureModelWriter.Write(FixtureModelSpec.Tiny, directory);
+        File.WriteAllBytes(TinyModelsFixture.ModelPath(directory, FixtureModelWriter.DecoderMergedFile),
+            FixtureBatchRow.RewrittenBytes(models.TinyDirectory, FixtureModelSpec.Tiny));
+
+        var refused = Assert.Throws<ModelLoadException>(() => ModelSessions.Load(ModelFolder.Open(directory), () => new SessionOptions()));
+        Assert.Contains("which this engine does not feed", refused.Message);
+    }
+
     /// <summary>Logits of a no-past step on the start token; a rewritten decoder gets the [1, 1] zeros callers feed it then.</summary>
     private static FloatTensor FirstStep(DecoderHarness decoder, InferenceSession session, bool continuousInputs = false)
     {
