@@ -99,7 +99,7 @@ public sealed class ContinuousBatchingEngineTests
     [Fact]
     public void A_decoder_the_rewrite_cannot_handle_loads_and_runs_closed_batches()
     {
-        string folder = TestModels.Of(FixtureModelSpec.Tiny with { Name = "tiny-opaque-positions", OpaquePositions = true });
+        string folder = TestModels.TinyOpaquePositions;
         using var pool = Continuous(folder);
 
         Assert.False(pool.Primary.ContinuousDecoding);
