@@ -8,7 +8,7 @@ internal sealed record BenchOptions
     public bool Quick { get; init; }
     /// <summary>Redraw the report and charts from this results.json without measuring.</summary>
     public string? ReportOnly { get; init; }
-    /// <summary>Phases to skip: engine, scores, service, memory, peer, dtypes, multitask, vision-cache.</summary>
+    /// <summary>Phases to skip: engine, scores, service, memory, peer, dtypes, multitask, vision-cache, continuous.</summary>
     public IReadOnlySet<string> Skip { get; init; } = new HashSet<string>();
 
     public int[] Tokens { get; init; } = [32, 128];
@@ -39,6 +39,13 @@ internal sealed record BenchOptions
     public int ShortTokens { get; init; } = 8;
     /// <summary>Alternating pairs of the multitask and vision-cache comparisons.</summary>
     public int Pairs { get; init; } = 6;
+    /// <summary>Issue 14's mixed traffic: new tokens of a short (<c>&lt;OD&gt;</c>) and of a long (caption) request.</summary>
+    public int[] MixedTokens { get; init; } = [40, 128];
+    /// <summary>Closed-loop requests per client and mode (16 clients; the base model does ≈ 1.2 requests/s there).</summary>
+    public int MixedRequestsPerClient { get; init; } = 4;
+    /// <summary>Open-loop requests per mode, and their offered rate as a share of cohort batching's closed-loop capacity.</summary>
+    public int OpenRequests { get; init; } = 48;
+    public double OpenLoadFraction { get; init; } = 0.7;
     /// <summary>Extra environment for every service child process (experiments: GC settings, thread counts).</summary>
     public IReadOnlyDictionary<string, string> ServiceEnvironment { get; init; } = new Dictionary<string, string>();
 
@@ -86,6 +93,9 @@ internal sealed record BenchOptions
                 SweepClients = [1, 4],
                 SweepTokens = 4,
                 Pairs = 2,
+                MixedTokens = [10, 32],
+                MixedRequestsPerClient = 1,
+                OpenRequests = 16,
             };
         }
         if (map.TryGetValue("tokens", out var t)) options = options with { Tokens = Ints(t) };
@@ -102,6 +112,12 @@ internal sealed record BenchOptions
         if (map.TryGetValue("sweep-tokens", out var st)) options = options with { SweepTokens = int.Parse(st) };
         if (map.TryGetValue("short-tokens", out var sh)) options = options with { ShortTokens = int.Parse(sh) };
         if (map.TryGetValue("pairs", out var pr)) options = options with { Pairs = int.Parse(pr) };
+        if (map.TryGetValue("mixed-tokens", out var mt)) options = options with { MixedTokens = Ints(mt) };
+        if (options.MixedTokens.Length != 2) throw new UsageException("--mixed-tokens takes two counts: short,long");
+        if (map.TryGetValue("mixed-per-client", out var mp)) options = options with { MixedRequestsPerClient = int.Parse(mp) };
+        if (map.TryGetValue("open-requests", out var or)) options = options with { OpenRequests = int.Parse(or) };
+        if (map.TryGetValue("open-load", out var ol))
+            options = options with { OpenLoadFraction = double.Parse(ol, System.Globalization.CultureInfo.InvariantCulture) };
         if (map.TryGetValue("service-env", out var se))
             options = options with
             {
@@ -119,7 +135,7 @@ internal sealed record BenchOptions
           --out DIR            charts + results.json go to DIR, the report to DIR.md (default docs/benchmarks)
           --cache DIR          where the base/tiny fixture models are written once (default ~/.cache/florence2/bench)
           --quick              short smoke run of every phase (small sizes; numbers not meaningful)
-          --skip LIST          phases to skip: engine,scores,service,memory,peer,dtypes,multitask,vision-cache
+          --skip LIST          phases to skip: engine,scores,service,memory,peer,dtypes,multitask,vision-cache,continuous
           --tokens 32,128      decode steps per request (EOS ignored); the largest is the target setting
           --beams 1,3          beam counts for the engine phase
           --batches 1,2,4,8,16 engine batch sizes
@@ -130,6 +146,10 @@ internal sealed record BenchOptions
           --dtypes fp32,fp16,int8,q4   dtype sweep, ours and transformers.js' (base model with those variants)
           --sweep-clients 1,16 --sweep-tokens 16   dtype sweep client counts and new tokens per request
           --short-tokens 8 --pairs 6   multitask and vision-cache comparisons: tokens per task, alternating pairs
+          --mixed-tokens 40,128 --mixed-per-client 4   continuous phase: short (<OD>) and long (caption) new tokens;
+                               closed-loop requests per client (16 clients) and mode
+          --open-requests 48 --open-load 0.7   continuous phase: open-loop requests per mode, offered rate as a share
+                               of cohort batching's closed-loop requests/s
           --report-only FILE   redraw DIR.md and the charts from a results.json (no measuring)
           --service-env "K=V;K2=V2"   extra environment for the service processes (experiments)
         or:  florence2-benchmark jpeg [--image FILE] [--repeats 15] [--save FILE]   JPEG decode alone: service vs ImageSharp

@@ -75,14 +75,15 @@ internal sealed class LoadGenerator(HttpClient http, byte[] jpeg)
             ?? throw new InvalidOperationException($"no model.dtype in the answer (HTTP {(int)response.StatusCode}): {text[..Math.Min(300, text.Length)]}");
     }
 
-    public async Task<RequestSample> SendAsync(Uri baseAddress, byte[] body)
+    /// <summary>Posts one request (a caption unless <paramref name="route"/> says otherwise) and reads its timings.</summary>
+    public async Task<RequestSample> SendAsync(Uri baseAddress, byte[] body, string route = "v1/caption")
     {
         using var content = new ByteArrayContent(body);
         content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
         long started = Stopwatch.GetTimestamp();
         try
         {
-            using var response = await http.PostAsync(new Uri(baseAddress, "v1/caption"), content);
+            using var response = await http.PostAsync(new Uri(baseAddress, route), content);
             string text = await response.Content.ReadAsStringAsync();
             double latency = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             if (!response.IsSuccessStatusCode)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using Florence2.Benchmark;
 using Florence2.Fixtures;
 
@@ -25,15 +26,18 @@ catch (Exception ex) when (ex is UsageException or FormatException)
     return 2;
 }
 
+// A level where every request failed has NaN percentiles: write and read them as "NaN" rather than fail the run.
+var jsonOptions = new JsonSerializerOptions { WriteIndented = true, NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals };
 if (options.ReportOnly is { } saved)
 {
-    var loaded = JsonSerializer.Deserialize<BenchResults>(File.ReadAllText(saved))
+    var loaded = JsonSerializer.Deserialize<BenchResults>(File.ReadAllText(saved), jsonOptions)
         ?? throw new InvalidDataException($"{saved} holds no results");
     Directory.CreateDirectory(options.OutDirectory);
     options = options with { Quick = loaded.Quick };
     Console.WriteLine($"wrote {Report.Write(loaded, options)}");
     Console.WriteLine(loaded.FinalLine);
     Console.WriteLine(loaded.WorkOnceLine);
+    Console.WriteLine(loaded.ContinuousLine);
     return 0;
 }
 
@@ -77,6 +81,11 @@ settings["multitask"] = $"{string.Join(", ", WorkOnceBench.ShortTasks.Select(t =
     $"one /v1/analyze call vs {WorkOnceBench.ShortTasks.Length} sequential calls, vision cache off, {options.Pairs} alternating pairs";
 settings["vision cache"] = $"the same image captioned, {options.ShortTokens} new tokens, cache off (0 MB) vs on (default size), " +
     $"two services, {options.Pairs} alternating pairs";
+settings["continuous"] = $"Florence2:Batching:Mode cohort vs continuous, batching on (MaxBatchSize={options.BatchSize}, " +
+    $"MaxQueueDelayMs={options.BatchDelayMs}); mixed traffic, half <OD> on /v1/detect with {options.MixedTokens[0]} new tokens, " +
+    $"half <CAPTION> on /v1/caption with {options.MixedTokens[1]}, greedy, EOS ignored; closed loop: {ContinuousBench.Clients} clients × " +
+    $"{options.MixedRequestsPerClient} requests, each alternating short/long; open loop: {options.OpenRequests} Poisson arrivals " +
+    $"(seed {ContinuousBench.Seed}, shuffled classes) at {options.OpenLoadFraction:0.##} × cohort's closed-loop requests/s";
 if (options.ServiceEnvironment.Count > 0)
     settings["service environment"] = string.Join("; ", options.ServiceEnvironment.Select(kv => $"{kv.Key}={kv.Value}"));
 foreach (var (k, v) in settings) Console.WriteLine($"  {k}: {v}");
@@ -254,14 +263,18 @@ await Phase("dtypes", async () =>
 await Phase("multitask", async () => results.Multitask = await workOnce.MultitaskAsync(basePath));
 await Phase("vision-cache", async () => results.VisionCache = await workOnce.VisionCacheAsync(basePath));
 
+// 2g. Issue 14: cohort versus continuous batching, mixed short and long requests, closed and open loop.
+await Phase("continuous", async () => results.Continuous = await new ContinuousBench(options, load, http, logs).RunAsync(basePath));
+
 results.LoadAtEnd = MachineInfo.LoadAverage();
 results.DurationSeconds = Math.Round(total.Elapsed.TotalSeconds, 1);
-string json = Path.Combine(options.OutDirectory, "results.json");
-File.WriteAllText(json, JsonSerializer.Serialize(results, new JsonSerializerOptions { WriteIndented = true }));
+string resultsPath = Path.Combine(options.OutDirectory, "results.json");
+File.WriteAllText(resultsPath, JsonSerializer.Serialize(results, jsonOptions));
 string report = Report.Write(results, options);
 Console.WriteLine();
 Console.WriteLine(Report.SummaryTable(results));
-Console.WriteLine($"wrote {report}, {json} and charts; total {results.DurationSeconds:F0} s; load at end {string.Join(" ", results.LoadAtEnd)}");
+Console.WriteLine($"wrote {report}, {resultsPath} and charts; total {results.DurationSeconds:F0} s; load at end {string.Join(" ", results.LoadAtEnd)}");
 Console.WriteLine(results.FinalLine);
 Console.WriteLine(results.WorkOnceLine);
+Console.WriteLine(results.ContinuousLine);
 return 0;

@@ -58,6 +58,10 @@ internal static class Report
         yield return new("vision cache gain (off / on)", F(r.VisionCache?.Gain), "≥ 1.3", Met(r.VisionCache?.Gain, x => x >= 1.3));
         yield return new("q4 speedup at 1 client (our fp32 / q4)", F(r.Q4SpeedupC1), "—", r.Q4SpeedupC1 is null ? "n/a" : "—");
         yield return new("q4 vs transformers.js q4 at 1 client", F(r.Q4VsTransformersJsC1), "≥ 1.3", Met(r.Q4VsTransformersJsC1, x => x >= 1.3));
+        double? continuousGain = r.Continuous?.ThroughputGain, shortGain = r.Continuous?.ShortP50Gain;
+        yield return new("continuous / cohort req/s, mixed, c16", F(continuousGain), "≥ 1.3", Met(continuousGain, x => x >= 1.3));
+        string load = r.Continuous is { } c ? $"{c.OpenLoadFraction * 100:0} % load" : "open loop";
+        yield return new($"short p50 cohort / continuous, {load}", F(shortGain), "≥ 2.0", Met(shortGain, x => x >= 2.0));
     }
 
     private static string Markdown(BenchResults r, BenchOptions options, string folder, List<(string Title, string File)> charts)
@@ -103,13 +107,15 @@ internal static class Report
         if (r.BatchingCpuGainC16 is { } cpuGain)
             L($"Batching gain at concurrency 16 in service CPU time per request (less sensitive to the machine's other load): {N(cpuGain, "0.00")}.");
         L();
-        L("Last lines of the run (issue 6, then issue 16):");
+        L("Last lines of the run (issue 6, then issue 16, then issue 14):");
         L();
         L("```");
         L(r.FinalLine);
         L("```");
         L();
         L(r.WorkOnceLine);
+        L();
+        L(r.ContinuousLine);
         L();
         L("## Settings");
         L();
@@ -229,6 +235,7 @@ internal static class Report
         }
         L();
         WorkOnceSections(r, L, N);
+        ContinuousReport.Section(r, L, N);
         if (charts.Count > 0)
         {
             L("## Charts");

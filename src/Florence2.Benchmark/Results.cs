@@ -58,6 +58,8 @@ internal sealed class BenchResults
     public PairedResult? Multitask { get; set; }
     /// <summary>Issue 16: the same image again and again, vision-feature cache off versus on.</summary>
     public PairedResult? VisionCache { get; set; }
+    /// <summary>Issue 14: cohort versus continuous batching under mixed traffic.</summary>
+    public ContinuousResult? Continuous { get; set; }
     /// <summary>Our latency for the peer comparison: the service at concurrency 1 (batching off), p50.</summary>
     public double? OurSingleRequestMs { get; set; }
     public double? OurEngineSingleRequestMs { get; set; }
@@ -88,6 +90,10 @@ internal sealed class BenchResults
     public string WorkOnceLine =>
         $"multitask_gain={Format(Multitask?.Gain)} vision_cache_gain={Format(VisionCache?.Gain)} " +
         $"q4_speedup_c1={Format(Q4SpeedupC1)} q4_vs_transformersjs_c1={Format(Q4VsTransformersJsC1)}";
+
+    /// <summary>Issue 14's headline, alone on its line in the report.</summary>
+    public string ContinuousLine =>
+        $"continuous_gain_mixed_c{ContinuousBench.Clients}={Format(Continuous?.ThroughputGain)} short_p50_gain={Format(Continuous?.ShortP50Gain)}";
 
     public string FinalLine =>
         $"batching_gain_c16={Format(BatchingGainC16)} overhead_pct={Format(Overhead?.OverheadPct)} " +

@@ -1,0 +1,152 @@
+using System.Diagnostics;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Florence2.Benchmark;
+
+/// <summary>
+/// Issue 14's phase: the service with cohort batching versus continuous batching (<c>Florence2:Batching:Mode</c>),
+/// under the same mixed traffic — half short <c>&lt;OD&gt;</c> requests, half long captions, every request decoding
+/// exactly its <c>max_new_tokens</c> — first in a closed loop at <see cref="Clients"/> clients, then in an open loop of
+/// Poisson arrivals at a share of the capacity cohort batching reached in that closed loop, the same rate for both.
+/// </summary>
+internal sealed class ContinuousBench(BenchOptions options, LoadGenerator load, HttpClient http, string logs)
+{
+    /// <summary>The client count the issue states its throughput target for (and the headline's name says).</summary>
+    public const int Clients = 16;
+
+    /// <summary>Seeds the open loop's arrival times and class order: both modes see the same traffic, run after run.</summary>
+    public const int Seed = 14;
+
+    private const string ModeVariable = "Florence2__Batching__Mode";
+    private const string BatchingModeField = "batching_mode";
+
+    public async Task<ContinuousResult> RunAsync(string modelPath)
+    {
+        var traffic = new MixedLoad(load,
+            new TrafficClass("short", "v1/detect", "<OD>", options.MixedTokens[0]),
+            new TrafficClass("long", "v1/caption", "<CAPTION>", options.MixedTokens[1]));
+        // Both services stay up through the phase and take turns, so a burst of other load on this shared machine
+        // hits one mode's run and then the other's rather than a whole mode; the idle one costs memory only.
+        await using var cohort = await StartAsync(modelPath, ContinuousResult.Cohort);
+        await using var continuous = await StartAsync(modelPath, ContinuousResult.Continuous);
+        (string Mode, ServiceProcess Service)[] services = [(ContinuousResult.Cohort, cohort), (ContinuousResult.Continuous, continuous)];
+
+        var modes = new List<BatchingModeReport>();
+        foreach (var (mode, service) in services)
+        {
+            string? reported = await ReportedBatchingModeAsync(service.BaseAddress);
+            modes.Add(new BatchingModeReport(mode, reported));
+            Console.WriteLine($"  {mode}: service pid {service.Pid}, reported {BatchingModeField}: {reported ?? "(not exposed)"}");
+            await WarmUpAsync(service, traffic);
+        }
+
+        Console.WriteLine("  mode       loop   reqs err | offered  sent | req/s  tok/s | short p50   p99 ms | long p50    p99 ms | batch(resp) batch(/metrics) | cpu ms/req");
+        var runs = new List<MixedRun>();
+        foreach (var (mode, service) in services)
+            runs.Add(Print(await MeasureAsync(mode, MixedRun.Closed, Clients, null, service, traffic,
+                async () => (await traffic.ClosedLoopAsync(service.BaseAddress, Clients, options.MixedRequestsPerClient), null))));
+
+        double capacity = runs[0].ThroughputRps;
+        double? offered = double.IsFinite(capacity) && capacity > 0 ? options.OpenLoadFraction * capacity : null;
+        if (offered is { } rate)
+        {
+            foreach (var (mode, service) in services)
+                runs.Add(Print(await MeasureAsync(mode, MixedRun.Open, 0, rate, service, traffic,
+                    async () => await traffic.OpenLoopAsync(service.BaseAddress, rate, options.OpenRequests, Seed))));
+        }
+        else
+        {
+            Console.WriteLine("  open loop skipped: the cohort closed loop measured no capacity");
+        }
+        return new ContinuousResult(Clients, options.MixedRequestsPerClient, options.OpenRequests, options.OpenLoadFraction,
+            offered, Seed, options.BatchSize, options.BatchDelayMs, modes, runs);
+    }
+
+    private Task<ServiceProcess> StartAsync(string modelPath, string mode)
+    {
+        var environment = new Dictionary<string, string>(options.ServiceEnvironment) { [ModeVariable] = mode };
+        return ServiceProcess.StartAsync(modelPath, options.BatchSize, options.BatchDelayMs,
+            Path.Combine(logs, $"service-{mode}.log"), http, environment);
+    }
+
+    /// <summary>One request of each class alone, then one full batch, with few tokens (arenas, kernels, both task paths).</summary>
+    private async Task WarmUpAsync(ServiceProcess service, MixedLoad traffic)
+    {
+        await load.SendAsync(service.BaseAddress, load.TaskBody(traffic.Short.Task, 4), traffic.Short.Route);
+        await load.SendAsync(service.BaseAddress, load.TaskBody(traffic.Long.Task, 4), traffic.Long.Route);
+        await load.RunAsync(service.BaseAddress, load.Body(4, 1), options.BatchSize, options.BatchSize);
+    }
+
+    private async Task<MixedRun> MeasureAsync(string mode, string loop, int clients, double? offeredRps, ServiceProcess service,
+        MixedLoad traffic, Func<Task<(List<ClassSample> Samples, double? SentRps)>> run)
+    {
+        var histogramBefore = await service.BatchSizeHistogramAsync(http);
+        double cpuBefore = MachineInfo.CpuMs(service.Pid);
+        var watch = Stopwatch.StartNew();
+        var (samples, sentRps) = await run();
+        double wall = watch.Elapsed.TotalSeconds;
+        double cpu = MachineInfo.CpuMs(service.Pid) - cpuBefore;
+        var histogramAfter = await service.BatchSizeHistogramAsync(http);
+        var ok = samples.Where(s => s.Sample.Ok).Select(s => s.Sample).ToList();
+        double batches = histogramAfter.Count - histogramBefore.Count;
+        return new MixedRun(mode, loop, clients, offeredRps, sentRps, samples.Count, samples.Count - ok.Count, Math.Round(wall, 2),
+            ok.Count / wall, ok.Sum(s => s.GeneratedTokens) / wall,
+            ok.Count == 0 ? double.NaN : ok.Average(s => s.BatchSize),
+            batches > 0 ? (histogramAfter.Sum - histogramBefore.Sum) / batches : double.NaN,
+            samples.Count == 0 ? double.NaN : cpu / samples.Count,
+            StatsOf(traffic.Short, samples), StatsOf(traffic.Long, samples));
+    }
+
+    private static ClassStats StatsOf(TrafficClass trafficClass, List<ClassSample> samples)
+    {
+        var mine = samples.Where(s => s.Class == trafficClass).Select(s => s.Sample).ToList();
+        var ok = mine.Where(s => s.Ok).ToList();
+        var latencies = ok.Select(s => s.LatencyMs).ToList();
+        return new ClassStats(trafficClass.Name, trafficClass.Tokens, mine.Count, mine.Count - ok.Count,
+            Stats.Percentile(latencies, 50), Stats.Percentile(latencies, 99),
+            ok.Count == 0 ? double.NaN : ok.Average(s => s.GeneratedTokens));
+    }
+
+    /// <summary>
+    /// The batching mode the service says it runs, from <c>GET /v1/model</c> or <c>/health/ready</c>; null when neither
+    /// exposes one (older services: the phase still runs, the report says "not exposed").
+    /// </summary>
+    private async Task<string?> ReportedBatchingModeAsync(Uri baseAddress)
+    {
+        foreach (string path in new[] { "v1/model", "health/ready" })
+        {
+            try
+            {
+                using var response = await http.GetAsync(new Uri(baseAddress, path));
+                if (!response.IsSuccessStatusCode) continue;
+                if (FindString(JsonNode.Parse(await response.Content.ReadAsStringAsync()), BatchingModeField) is { } mode) return mode;
+            }
+            catch (Exception ex) when (ex is HttpRequestException or JsonException)
+            {
+                // Not a JSON answer, or no such endpoint: look at the next one.
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The first string property named <paramref name="name"/> anywhere in <paramref name="node"/>.</summary>
+    private static string? FindString(JsonNode? node, string name) => node switch
+    {
+        JsonObject o => o.Select(p => p.Key == name && p.Value is JsonValue v && v.TryGetValue(out string? s) ? s : FindString(p.Value, name))
+            .FirstOrDefault(s => s is not null),
+        JsonArray a => a.Select(n => FindString(n, name)).FirstOrDefault(s => s is not null),
+        _ => null,
+    };
+
+    private static MixedRun Print(MixedRun r)
+    {
+        string offered = r.OfferedRps is { } o ? $"{o,7:F2} {r.SentRps ?? double.NaN,5:F2}" : $"{"c" + r.Clients,7} {"",5}";
+        Console.WriteLine($"  {r.Mode,-10} {r.Loop,-6} {r.Requests,4} {r.Errors,3} | {offered} | {r.ThroughputRps,5:F2} {r.TokensPerSecond,6:F1} | " +
+            $"{r.Short.P50Ms,9:F0} {r.Short.P99Ms,9:F0} | {r.Long.P50Ms,8:F0} {r.Long.P99Ms,9:F0} | {r.MeanBatchSize,11:F2} {r.MetricsMeanBatchSize,15:F2} | {r.ServiceCpuMsPerRequest,8:F0}");
+        foreach (var c in new[] { r.Short, r.Long })
+            if (c.Requests > c.Errors && Math.Abs(c.MeanGeneratedTokens - c.Tokens) > 0.01)
+                Console.WriteLine($"    warning: {c.Class} requests decoded {c.MeanGeneratedTokens:F1} tokens on average, not {c.Tokens} (EOS not ignored?)");
+        return r;
+    }
+}

@@ -1,0 +1,48 @@
+namespace Florence2.Benchmark;
+
+/// <summary>The report's section for issue 14: cohort versus continuous batching under mixed traffic.</summary>
+internal static class ContinuousReport
+{
+    public static void Section(BenchResults r, Action<string> L, Func<double, string, string> N)
+    {
+        if (r.Continuous is not { } c) return;
+        var first = c.Runs.FirstOrDefault();
+        string shortClass = first is null ? "short" : $"`<OD>` on /v1/detect, {first.Short.Tokens} new tokens";
+        string longClass = first is null ? "long" : $"`<CAPTION>` on /v1/caption, {first.Long.Tokens} new tokens";
+        L("## Issue 14: continuous batching");
+        L("");
+        L($"Two services on the base fixture, batching on (MaxBatchSize {c.BatchSize}, MaxQueueDelayMs {c.BatchDelayMs}), one with " +
+          "`Florence2:Batching:Mode=cohort` and one with `continuous`, both up for the whole phase and measured in turn under " +
+          $"the same mixed traffic: half short requests ({shortClass}), half long ({longClass}), greedy, every request " +
+          $"decoding exactly its budget (EOS ignored). Closed loop: {c.Clients} clients, {c.ClosedRequestsPerClient} requests " +
+          "each, every client alternating short and long (even-numbered clients start short); throughput counts the successful " +
+          "requests and their generated tokens over the run's wall time. Open loop: " +
+          $"{c.OpenRequests} Poisson arrivals (exponential gaps, seed {c.Seed}, classes in a seeded shuffled order, identical for " +
+          $"both modes) offered at {N(c.OpenLoadFraction * 100, "0")} % of cohort's closed-loop requests/s " +
+          $"({N(c.OpenOfferedRps ?? double.NaN, "0.00")} requests/s); \"sent\" is the arrival rate really achieved, req/s the " +
+          "completions over the run. Latency is measured by the client from send to answer. Batch size (resp) is the mean " +
+          "`timings.batch_size` of the answers, (/metrics) the mean of the `florence2_batch_size` histogram over the run; CPU " +
+          "ms/request is the service's user + system time per request. With few requests per class, p99 is close to the " +
+          "slowest request.");
+        L("");
+        L("| mode | loop | offered req/s | sent req/s | requests | errors | req/s | tokens/s | short p50 ms | short p99 ms | long p50 ms | long p99 ms | batch size (resp) | batch size (/metrics) | CPU ms/request |");
+        L("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (var run in c.Runs)
+        {
+            string loop = run.Loop == MixedRun.Closed ? $"closed, {run.Clients} clients" : "open (Poisson)";
+            L($"| {run.Mode} | {loop} | {N(run.OfferedRps ?? double.NaN, "0.00")} | {N(run.SentRps ?? double.NaN, "0.00")} | " +
+              $"{run.Requests} | {run.Errors} | {N(run.ThroughputRps, "0.00")} | {N(run.TokensPerSecond, "0.0")} | " +
+              $"{N(run.Short.P50Ms, "0")} | {N(run.Short.P99Ms, "0")} | {N(run.Long.P50Ms, "0")} | {N(run.Long.P99Ms, "0")} | " +
+              $"{N(run.MeanBatchSize, "0.00")} | {N(run.MetricsMeanBatchSize, "0.00")} | {N(run.ServiceCpuMsPerRequest, "0")} |");
+        }
+        L("");
+        L("Batching mode the service reports (`batching_mode` in `GET /v1/model` or `/health/ready`): " +
+          string.Join("; ", c.Modes.Select(m => $"asked {m.Requested}, reported {m.Reported ?? "nothing (not exposed)"}")) + ".");
+        L("");
+        L("continuous_gain_mixed_c16 = continuous / cohort requests/s in the closed loop; short_p50_gain = cohort / continuous " +
+          "short-request p50 in the open loop:");
+        L("");
+        L(r.ContinuousLine);
+        L("");
+    }
+}
