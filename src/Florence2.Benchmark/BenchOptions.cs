@@ -41,10 +41,12 @@ internal sealed record BenchOptions
     public int Pairs { get; init; } = 6;
     /// <summary>Issue 14's mixed traffic: new tokens of a short (<c>&lt;OD&gt;</c>) and of a long (caption) request.</summary>
     public int[] MixedTokens { get; init; } = [40, 128];
-    /// <summary>Closed-loop requests per client and mode (16 clients; the base model does ≈ 1.2 requests/s there).</summary>
-    public int MixedRequestsPerClient { get; init; } = 4;
-    /// <summary>Open-loop requests per mode, and their offered rate as a share of cohort batching's closed-loop capacity.</summary>
-    public int OpenRequests { get; init; } = 48;
+    /// <summary>Rounds of the continuous phase: in each, both modes run a slice of the loop in turn (a busy machine hits both).</summary>
+    public int MixedRounds { get; init; } = 2;
+    /// <summary>Closed-loop requests per client, mode and round (16 clients; the base model does ≈ 1.2 requests/s there).</summary>
+    public int MixedRequestsPerClient { get; init; } = 2;
+    /// <summary>Open-loop requests per mode and round, and their offered rate as a share of cohort's closed-loop capacity.</summary>
+    public int OpenRequests { get; init; } = 24;
     public double OpenLoadFraction { get; init; } = 0.7;
     /// <summary>Extra environment for every service child process (experiments: GC settings, thread counts).</summary>
     public IReadOnlyDictionary<string, string> ServiceEnvironment { get; init; } = new Dictionary<string, string>();
@@ -94,6 +96,7 @@ internal sealed record BenchOptions
                 SweepTokens = 4,
                 Pairs = 2,
                 MixedTokens = [10, 32],
+                MixedRounds = 1,
                 MixedRequestsPerClient = 1,
                 OpenRequests = 16,
             };
@@ -114,6 +117,7 @@ internal sealed record BenchOptions
         if (map.TryGetValue("pairs", out var pr)) options = options with { Pairs = int.Parse(pr) };
         if (map.TryGetValue("mixed-tokens", out var mt)) options = options with { MixedTokens = Ints(mt) };
         if (options.MixedTokens.Length != 2) throw new UsageException("--mixed-tokens takes two counts: short,long");
+        if (map.TryGetValue("mixed-rounds", out var mr)) options = options with { MixedRounds = int.Parse(mr) };
         if (map.TryGetValue("mixed-per-client", out var mp)) options = options with { MixedRequestsPerClient = int.Parse(mp) };
         if (map.TryGetValue("open-requests", out var or)) options = options with { OpenRequests = int.Parse(or) };
         if (map.TryGetValue("open-load", out var ol))
@@ -146,10 +150,11 @@ internal sealed record BenchOptions
           --dtypes fp32,fp16,int8,q4   dtype sweep, ours and transformers.js' (base model with those variants)
           --sweep-clients 1,16 --sweep-tokens 16   dtype sweep client counts and new tokens per request
           --short-tokens 8 --pairs 6   multitask and vision-cache comparisons: tokens per task, alternating pairs
-          --mixed-tokens 40,128 --mixed-per-client 4   continuous phase: short (<OD>) and long (caption) new tokens;
-                               closed-loop requests per client (16 clients) and mode
-          --open-requests 48 --open-load 0.7   continuous phase: open-loop requests per mode, offered rate as a share
-                               of cohort batching's closed-loop requests/s
+          --mixed-tokens 40,128 --mixed-rounds 2 --mixed-per-client 2   continuous phase: short (<OD>) and long
+                               (caption) new tokens; rounds (both modes in turn); closed-loop requests per client
+                               (16 clients), mode and round
+          --open-requests 24 --open-load 0.7   continuous phase: open-loop requests per mode and round, offered rate
+                               as a share of cohort batching's closed-loop requests/s
           --report-only FILE   redraw DIR.md and the charts from a results.json (no measuring)
           --service-env "K=V;K2=V2"   extra environment for the service processes (experiments)
         or:  florence2-benchmark jpeg [--image FILE] [--repeats 15] [--save FILE]   JPEG decode alone: service vs ImageSharp

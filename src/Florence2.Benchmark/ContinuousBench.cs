@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -41,26 +40,46 @@ internal sealed class ContinuousBench(BenchOptions options, LoadGenerator load, 
             await WarmUpAsync(service, traffic);
         }
 
-        Console.WriteLine("  mode       loop   reqs err | offered  sent | req/s  tok/s | short p50   p99 ms | long p50    p99 ms | batch(resp) batch(/metrics) | cpu ms/req");
-        var runs = new List<MixedRun>();
-        foreach (var (mode, service) in services)
-            runs.Add(Print(await MeasureAsync(mode, MixedRun.Closed, Clients, null, service, traffic,
-                async () => (await traffic.ClosedLoopAsync(service.BaseAddress, Clients, options.MixedRequestsPerClient), null))));
+        // Rounds: in each, every mode runs one slice of the loop in turn (ABAB, not AA then BB); a mode's slices add up.
+        var closed = services.Select(s => new MixedRunTally(s.Mode, MixedRun.Closed, Clients, null)).ToArray();
+        for (int round = 0; round < options.MixedRounds; round++)
+        {
+            Console.WriteLine($"  closed loop, round {round + 1}/{options.MixedRounds}");
+            for (int i = 0; i < services.Length; i++)
+            {
+                var service = services[i].Service;
+                await closed[i].AddSliceAsync(service, http,
+                    async () => (await traffic.ClosedLoopAsync(service.BaseAddress, Clients, options.MixedRequestsPerClient), 0));
+            }
+        }
+        var runs = closed.Select(t => t.ToRun(traffic.Short, traffic.Long)).ToList();
 
         double capacity = runs[0].ThroughputRps;
         double? offered = double.IsFinite(capacity) && capacity > 0 ? options.OpenLoadFraction * capacity : null;
         if (offered is { } rate)
         {
-            foreach (var (mode, service) in services)
-                runs.Add(Print(await MeasureAsync(mode, MixedRun.Open, 0, rate, service, traffic,
-                    async () => await traffic.OpenLoopAsync(service.BaseAddress, rate, options.OpenRequests, Seed))));
+            var open = services.Select(s => new MixedRunTally(s.Mode, MixedRun.Open, 0, rate)).ToArray();
+            for (int round = 0; round < options.MixedRounds; round++)
+            {
+                Console.WriteLine($"  open loop at {rate:F2} requests/s, round {round + 1}/{options.MixedRounds}");
+                for (int i = 0; i < services.Length; i++)
+                {
+                    var service = services[i].Service;
+                    int seed = Seed + round; // the same arrivals for both modes within a round, new ones each round
+                    await open[i].AddSliceAsync(service, http,
+                        () => traffic.OpenLoopAsync(service.BaseAddress, rate, options.OpenRequests, seed));
+                }
+            }
+            runs.AddRange(open.Select(t => t.ToRun(traffic.Short, traffic.Long)));
         }
         else
         {
             Console.WriteLine("  open loop skipped: the cohort closed loop measured no capacity");
         }
-        return new ContinuousResult(Clients, options.MixedRequestsPerClient, options.OpenRequests, options.OpenLoadFraction,
-            offered, Seed, options.BatchSize, options.BatchDelayMs, modes, runs);
+        Console.WriteLine("  mode       loop   reqs err | offered  sent | req/s  tok/s | short p50   p99 ms | long p50    p99 ms | batch(resp) batch(/metrics) | cpu ms/req");
+        foreach (var run in runs) Print(run);
+        return new ContinuousResult(Clients, options.MixedRounds, options.MixedRequestsPerClient, options.OpenRequests,
+            options.OpenLoadFraction, offered, Seed, options.BatchSize, options.BatchDelayMs, modes, runs);
     }
 
     private Task<ServiceProcess> StartAsync(string modelPath, string mode)
@@ -76,36 +95,6 @@ internal sealed class ContinuousBench(BenchOptions options, LoadGenerator load, 
         await load.SendAsync(service.BaseAddress, load.TaskBody(traffic.Short.Task, 4), traffic.Short.Route);
         await load.SendAsync(service.BaseAddress, load.TaskBody(traffic.Long.Task, 4), traffic.Long.Route);
         await load.RunAsync(service.BaseAddress, load.Body(4, 1), options.BatchSize, options.BatchSize);
-    }
-
-    private async Task<MixedRun> MeasureAsync(string mode, string loop, int clients, double? offeredRps, ServiceProcess service,
-        MixedLoad traffic, Func<Task<(List<ClassSample> Samples, double? SentRps)>> run)
-    {
-        var histogramBefore = await service.BatchSizeHistogramAsync(http);
-        double cpuBefore = MachineInfo.CpuMs(service.Pid);
-        var watch = Stopwatch.StartNew();
-        var (samples, sentRps) = await run();
-        double wall = watch.Elapsed.TotalSeconds;
-        double cpu = MachineInfo.CpuMs(service.Pid) - cpuBefore;
-        var histogramAfter = await service.BatchSizeHistogramAsync(http);
-        var ok = samples.Where(s => s.Sample.Ok).Select(s => s.Sample).ToList();
-        double batches = histogramAfter.Count - histogramBefore.Count;
-        return new MixedRun(mode, loop, clients, offeredRps, sentRps, samples.Count, samples.Count - ok.Count, Math.Round(wall, 2),
-            ok.Count / wall, ok.Sum(s => s.GeneratedTokens) / wall,
-            ok.Count == 0 ? double.NaN : ok.Average(s => s.BatchSize),
-            batches > 0 ? (histogramAfter.Sum - histogramBefore.Sum) / batches : double.NaN,
-            samples.Count == 0 ? double.NaN : cpu / samples.Count,
-            StatsOf(traffic.Short, samples), StatsOf(traffic.Long, samples));
-    }
-
-    private static ClassStats StatsOf(TrafficClass trafficClass, List<ClassSample> samples)
-    {
-        var mine = samples.Where(s => s.Class == trafficClass).Select(s => s.Sample).ToList();
-        var ok = mine.Where(s => s.Ok).ToList();
-        var latencies = ok.Select(s => s.LatencyMs).ToList();
-        return new ClassStats(trafficClass.Name, trafficClass.Tokens, mine.Count, mine.Count - ok.Count,
-            Stats.Percentile(latencies, 50), Stats.Percentile(latencies, 99),
-            ok.Count == 0 ? double.NaN : ok.Average(s => s.GeneratedTokens));
     }
 
     /// <summary>
@@ -139,7 +128,7 @@ internal sealed class ContinuousBench(BenchOptions options, LoadGenerator load, 
         _ => null,
     };
 
-    private static MixedRun Print(MixedRun r)
+    private static void Print(MixedRun r)
     {
         string offered = r.OfferedRps is { } o ? $"{o,7:F2} {r.SentRps ?? double.NaN,5:F2}" : $"{"c" + r.Clients,7} {"",5}";
         Console.WriteLine($"  {r.Mode,-10} {r.Loop,-6} {r.Requests,4} {r.Errors,3} | {offered} | {r.ThroughputRps,5:F2} {r.TokensPerSecond,6:F1} | " +
@@ -147,6 +136,5 @@ internal sealed class ContinuousBench(BenchOptions options, LoadGenerator load, 
         foreach (var c in new[] { r.Short, r.Long })
             if (c.Requests > c.Errors && Math.Abs(c.MeanGeneratedTokens - c.Tokens) > 0.01)
                 Console.WriteLine($"    warning: {c.Class} requests decoded {c.MeanGeneratedTokens:F1} tokens on average, not {c.Tokens} (EOS not ignored?)");
-        return r;
     }
 }

@@ -12,18 +12,19 @@ internal static class ContinuousReport
         L("## Issue 14: continuous batching");
         L("");
         L($"Two services on the base fixture, batching on (MaxBatchSize {c.BatchSize}, MaxQueueDelayMs {c.BatchDelayMs}), one with " +
-          "`Florence2:Batching:Mode=cohort` and one with `continuous`, both up for the whole phase and measured in turn under " +
-          $"the same mixed traffic: half short requests ({shortClass}), half long ({longClass}), greedy, every request " +
-          $"decoding exactly its budget (EOS ignored). Closed loop: {c.Clients} clients, {c.ClosedRequestsPerClient} requests " +
-          "each, every client alternating short and long (even-numbered clients start short); throughput counts the successful " +
-          "requests and their generated tokens over the run's wall time. Open loop: " +
-          $"{c.OpenRequests} Poisson arrivals (exponential gaps, seed {c.Seed}, classes in a seeded shuffled order, identical for " +
-          $"both modes) offered at {N(c.OpenLoadFraction * 100, "0")} % of cohort's closed-loop requests/s " +
-          $"({N(c.OpenOfferedRps ?? double.NaN, "0.00")} requests/s); \"sent\" is the arrival rate really achieved, req/s the " +
-          "completions over the run. Latency is measured by the client from send to answer. Batch size (resp) is the mean " +
-          "`timings.batch_size` of the answers, (/metrics) the mean of the `florence2_batch_size` histogram over the run; CPU " +
-          "ms/request is the service's user + system time per request. With few requests per class, p99 is close to the " +
-          "slowest request.");
+          "`Florence2:Batching:Mode=cohort` and one with `continuous`, both up for the whole phase, under the same mixed " +
+          $"traffic: half short requests ({shortClass}), half long ({longClass}), greedy, every request decoding exactly its " +
+          $"budget (EOS ignored). {c.Rounds} round(s); in each, the two modes run a slice of the loop in turn, so other load " +
+          "on this shared machine falls on both; a row sums a mode's slices. Closed loop, per slice: " +
+          $"{c.Clients} clients × {c.ClosedRequestsPerClient} requests, every client alternating short and long " +
+          "(even-numbered clients start short); throughput counts the successful requests and their generated tokens over " +
+          $"the slices' wall time. Open loop, per slice: {c.OpenRequests} Poisson arrivals (exponential gaps, seed {c.Seed} + " +
+          "round, classes in a seeded shuffled order; identical for both modes) offered at " +
+          $"{N(c.OpenLoadFraction * 100, "0")} % of cohort's closed-loop requests/s ({N(c.OpenOfferedRps ?? double.NaN, "0.00")} " +
+          "requests/s); \"sent\" is the arrival rate really achieved, req/s the completions over the slices. Latency is measured " +
+          "by the client from send to answer. Batch size (resp) is the mean `timings.batch_size` of the answers, (/metrics) " +
+          "the mean of the `florence2_batch_size` histogram over the slices; CPU ms/request is the service's user + system " +
+          "time per request. With few requests per class, p99 is close to the slowest request.");
         L("");
         L("| mode | loop | offered req/s | sent req/s | requests | errors | req/s | tokens/s | short p50 ms | short p99 ms | long p50 ms | long p99 ms | batch size (resp) | batch size (/metrics) | CPU ms/request |");
         L("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");

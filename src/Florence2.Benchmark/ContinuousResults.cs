@@ -5,7 +5,8 @@ internal sealed record ClassStats(string Class, int Tokens, int Requests, int Er
     double MeanGeneratedTokens);
 
 /// <summary>
-/// One batching mode under the mixed traffic, in a closed loop (<see cref="OfferedRps"/> null) or an open loop.
+/// One batching mode under the mixed traffic, in a closed loop (<see cref="OfferedRps"/> null) or an open loop, its slices
+/// of every round together.
 /// Throughput counts the successful requests (and their generated tokens) over the run's wall time; the batch sizes are
 /// the mean of the responses' <c>timings.batch_size</c> and of the <c>florence2_batch_size</c> histogram over the run.
 /// </summary>
@@ -21,10 +22,11 @@ internal sealed record MixedRun(string Mode, string Loop, int Clients, double? O
 internal sealed record BatchingModeReport(string Requested, string? Reported);
 
 /// <summary>
-/// Issue 14: cohort versus continuous batching under the same mixed traffic. Throughput gain = continuous / cohort
+/// Issue 14: cohort versus continuous batching under the same mixed traffic, in <see cref="Rounds"/> rounds of one slice
+/// per mode and loop (<see cref="ClosedRequestsPerClient"/> and <see cref="OpenRequests"/> are per slice). Throughput gain = continuous / cohort
 /// requests/s in the closed loop; short p50 gain = cohort / continuous short-request p50 in the open loop.
 /// </summary>
-internal sealed record ContinuousResult(int Clients, int ClosedRequestsPerClient, int OpenRequests, double OpenLoadFraction,
+internal sealed record ContinuousResult(int Clients, int Rounds, int ClosedRequestsPerClient, int OpenRequests, double OpenLoadFraction,
     double? OpenOfferedRps, int Seed, int BatchSize, int BatchDelayMs, List<BatchingModeReport> Modes, List<MixedRun> Runs)
 {
     public const string Cohort = "cohort";

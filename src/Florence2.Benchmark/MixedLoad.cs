@@ -54,10 +54,10 @@ internal sealed class MixedLoad
     /// <summary>
     /// <paramref name="total"/> requests arriving as a Poisson process of <paramref name="ratePerSecond"/> (exponential
     /// gaps), half of each class in a shuffled order; the same <paramref name="seed"/> gives the same arrivals and order,
-    /// so two services see identical traffic. Returns the samples and the arrival rate really achieved (sent / time of
-    /// the last send), which falls short of the offered rate only when this process cannot keep up.
+    /// so two services see identical traffic. Returns the samples and the time it took to send them all (the achieved
+    /// arrival rate falls short of the offered one only when this process cannot keep up).
     /// </summary>
-    public async Task<(List<ClassSample> Samples, double SentRps)> OpenLoopAsync(Uri baseAddress, double ratePerSecond, int total, int seed)
+    public async Task<(List<ClassSample> Samples, double SendingSeconds)> OpenLoopAsync(Uri baseAddress, double ratePerSecond, int total, int seed)
     {
         var random = new Random(seed);
         var order = Enumerable.Range(0, total).Select(i => i % 2 == 0 ? Short : Long).ToArray();
@@ -74,6 +74,6 @@ internal sealed class MixedLoad
         }
         double sendingSeconds = watch.Elapsed.TotalSeconds;
         var samples = await Task.WhenAll(sent);
-        return ([.. samples], total / sendingSeconds);
+        return ([.. samples], sendingSeconds);
     }
 }

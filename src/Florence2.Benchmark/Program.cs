@@ -83,9 +83,10 @@ settings["vision cache"] = $"the same image captioned, {options.ShortTokens} new
     $"two services, {options.Pairs} alternating pairs";
 settings["continuous"] = $"Florence2:Batching:Mode cohort vs continuous, batching on (MaxBatchSize={options.BatchSize}, " +
     $"MaxQueueDelayMs={options.BatchDelayMs}); mixed traffic, half <OD> on /v1/detect with {options.MixedTokens[0]} new tokens, " +
-    $"half <CAPTION> on /v1/caption with {options.MixedTokens[1]}, greedy, EOS ignored; closed loop: {ContinuousBench.Clients} clients × " +
-    $"{options.MixedRequestsPerClient} requests, each alternating short/long; open loop: {options.OpenRequests} Poisson arrivals " +
-    $"(seed {ContinuousBench.Seed}, shuffled classes) at {options.OpenLoadFraction:0.##} × cohort's closed-loop requests/s";
+    $"half <CAPTION> on /v1/caption with {options.MixedTokens[1]}, greedy, EOS ignored; {options.MixedRounds} rounds, both modes in turn in each; " +
+    $"per mode and round, closed loop: {ContinuousBench.Clients} clients × {options.MixedRequestsPerClient} requests, each client " +
+    $"alternating short/long; open loop: {options.OpenRequests} Poisson arrivals (seed {ContinuousBench.Seed} + round, shuffled " +
+    $"classes) at {options.OpenLoadFraction:0.##} × cohort's closed-loop requests/s";
 if (options.ServiceEnvironment.Count > 0)
     settings["service environment"] = string.Join("; ", options.ServiceEnvironment.Select(kv => $"{kv.Key}={kv.Value}"));
 foreach (var (k, v) in settings) Console.WriteLine($"  {k}: {v}");
