@@ -98,7 +98,7 @@ internal sealed record BenchOptions
                 MixedTokens = [10, 32],
                 MixedRounds = 1,
                 MixedRequestsPerClient = 1,
-                OpenRequests = 16,
+                OpenRequests = 8,
             };
         }
         if (map.TryGetValue("tokens", out var t)) options = options with { Tokens = Ints(t) };

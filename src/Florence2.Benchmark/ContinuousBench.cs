@@ -25,8 +25,7 @@ internal sealed class ContinuousBench(BenchOptions options, LoadGenerator load, 
         var traffic = new MixedLoad(load,
             new TrafficClass("short", "v1/detect", "<OD>", options.MixedTokens[0]),
             new TrafficClass("long", "v1/caption", "<CAPTION>", options.MixedTokens[1]));
-        // Both services stay up through the phase and take turns, so a burst of other load on this shared machine
-        // hits one mode's run and then the other's rather than a whole mode; the idle one costs memory only.
+        // Both services stay up through the phase and take turns (see InTurnsAsync); the idle one costs memory only.
         await using var cohort = await StartAsync(modelPath, ContinuousResult.Cohort);
         await using var continuous = await StartAsync(modelPath, ContinuousResult.Continuous);
         (string Mode, ServiceProcess Service)[] services = [(ContinuousResult.Cohort, cohort), (ContinuousResult.Continuous, continuous)];
@@ -40,37 +39,15 @@ internal sealed class ContinuousBench(BenchOptions options, LoadGenerator load, 
             await WarmUpAsync(service, traffic);
         }
 
-        // Rounds: in each, every mode runs one slice of the loop in turn (ABAB, not AA then BB); a mode's slices add up.
-        var closed = services.Select(s => new MixedRunTally(s.Mode, MixedRun.Closed, Clients, null)).ToArray();
-        for (int round = 0; round < options.MixedRounds; round++)
-        {
-            Console.WriteLine($"  closed loop, round {round + 1}/{options.MixedRounds}");
-            for (int i = 0; i < services.Length; i++)
-            {
-                var service = services[i].Service;
-                await closed[i].AddSliceAsync(service, http,
-                    async () => (await traffic.ClosedLoopAsync(service.BaseAddress, Clients, options.MixedRequestsPerClient), 0));
-            }
-        }
-        var runs = closed.Select(t => t.ToRun(traffic.Short, traffic.Long)).ToList();
-
-        double capacity = runs[0].ThroughputRps;
+        var runs = await InTurnsAsync("closed loop", services, traffic, MixedRun.Closed, Clients, null,
+            async (service, _) => (await traffic.ClosedLoopAsync(service.BaseAddress, Clients, options.MixedRequestsPerClient), 0));
+        double capacity = runs.First(r => r.Mode == ContinuousResult.Cohort).ThroughputRps;
         double? offered = double.IsFinite(capacity) && capacity > 0 ? options.OpenLoadFraction * capacity : null;
         if (offered is { } rate)
         {
-            var open = services.Select(s => new MixedRunTally(s.Mode, MixedRun.Open, 0, rate)).ToArray();
-            for (int round = 0; round < options.MixedRounds; round++)
-            {
-                Console.WriteLine($"  open loop at {rate:F2} requests/s, round {round + 1}/{options.MixedRounds}");
-                for (int i = 0; i < services.Length; i++)
-                {
-                    var service = services[i].Service;
-                    int seed = Seed + round; // the same arrivals for both modes within a round, new ones each round
-                    await open[i].AddSliceAsync(service, http,
-                        () => traffic.OpenLoopAsync(service.BaseAddress, rate, options.OpenRequests, seed));
-                }
-            }
-            runs.AddRange(open.Select(t => t.ToRun(traffic.Short, traffic.Long)));
+            // The same arrivals for both modes within a round, new ones each round.
+            runs.AddRange(await InTurnsAsync($"open loop at {rate:F2} requests/s", services, traffic, MixedRun.Open, 0, rate,
+                (service, round) => traffic.OpenLoopAsync(service.BaseAddress, rate, options.OpenRequests, Seed + round)));
         }
         else
         {
@@ -80,6 +57,27 @@ internal sealed class ContinuousBench(BenchOptions options, LoadGenerator load, 
         foreach (var run in runs) Print(run);
         return new ContinuousResult(Clients, options.MixedRounds, options.MixedRequestsPerClient, options.OpenRequests,
             options.OpenLoadFraction, offered, Seed, options.BatchSize, options.BatchDelayMs, modes, runs);
+    }
+
+    /// <summary>
+    /// <see cref="BenchOptions.MixedRounds"/> rounds in each of which every mode runs one slice in turn (ABAB, not AA then
+    /// BB), so a burst of other load on this shared machine falls on both modes; a mode's slices add up to its row.
+    /// </summary>
+    private async Task<List<MixedRun>> InTurnsAsync(string title, (string Mode, ServiceProcess Service)[] services,
+        MixedLoad traffic, string loop, int clients, double? offeredRps,
+        Func<ServiceProcess, int, Task<(List<ClassSample> Samples, double SendingSeconds)>> slice)
+    {
+        var tallies = services.Select(s => new MixedRunTally(s.Mode, loop, clients, offeredRps)).ToArray();
+        for (int round = 0; round < options.MixedRounds; round++)
+        {
+            Console.WriteLine($"  {title}, round {round + 1}/{options.MixedRounds}");
+            foreach (var (tally, service) in tallies.Zip(services.Select(s => s.Service)))
+            {
+                int thisRound = round;
+                await tally.AddSliceAsync(service, http, () => slice(service, thisRound));
+            }
+        }
+        return tallies.Select(t => t.ToRun(traffic.Short, traffic.Long)).ToList();
     }
 
     private Task<ServiceProcess> StartAsync(string modelPath, string mode)
