@@ -21,7 +21,7 @@ internal static class ContinuousReport
           $"the slices' wall time. Open loop, per slice: {c.OpenRequests} Poisson arrivals (exponential gaps, seed {c.Seed} + " +
           "round, classes in a seeded shuffled order; identical for both modes) offered at " +
           $"{N(c.OpenLoadFraction * 100, "0")} % of cohort's closed-loop requests/s ({N(c.OpenOfferedRps ?? double.NaN, "0.00")} " +
-          "requests/s); \"sent\" is the arrival rate really achieved, req/s the completions over the slices. Latency is measured " +
+          "requests/s); \"sent\" is the arrival rate really sent (the seeded sample's own rate), req/s the completions over the slices. Latency is measured " +
           "by the client from send to answer. Batch size (resp) is the mean `timings.batch_size` of the answers, (/metrics) " +
           "the mean of the `florence2_batch_size` histogram over the slices; CPU ms/request is the service's user + system " +
           "time per request. With few requests per class, p99 is close to the slowest request.");

@@ -54,8 +54,9 @@ internal sealed class MixedLoad
     /// <summary>
     /// <paramref name="total"/> requests arriving as a Poisson process of <paramref name="ratePerSecond"/> (exponential
     /// gaps), half of each class in a shuffled order; the same <paramref name="seed"/> gives the same arrivals and order,
-    /// so two services see identical traffic. Returns the samples and the time it took to send them all (the achieved
-    /// arrival rate falls short of the offered one only when this process cannot keep up).
+    /// so two services see identical traffic. Returns the samples and the time it took to send them all: the arrival rate
+    /// really sent is the seeded sample's own (a few dozen exponential gaps stray from their mean), lower still if this
+    /// process could not keep up.
     /// </summary>
     public async Task<(List<ClassSample> Samples, double SendingSeconds)> OpenLoopAsync(Uri baseAddress, double ratePerSecond, int total, int seed)
     {
