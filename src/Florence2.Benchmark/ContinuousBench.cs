@@ -53,7 +53,7 @@ internal sealed class ContinuousBench(BenchOptions options, LoadGenerator load, 
         {
             Console.WriteLine("  open loop skipped: the cohort closed loop measured no capacity");
         }
-        Console.WriteLine("  mode       loop   reqs err | offered  sent | req/s  tok/s | short p50   p99 ms | long p50    p99 ms | batch(resp) batch(/metrics) | cpu ms/req");
+        Console.WriteLine("  mode       loop   reqs err | offered  sent | req/s  tok/s | short p50   p99 ms | long p50    p99 ms | batch(resp) batch(/metrics) joins | cpu ms/req");
         foreach (var run in runs) Print(run);
         return new ContinuousResult(Clients, options.MixedRounds, options.MixedRequestsPerClient, options.OpenRequests,
             options.OpenLoadFraction, offered, Seed, options.BatchSize, options.BatchDelayMs, modes, runs);
@@ -130,7 +130,7 @@ internal sealed class ContinuousBench(BenchOptions options, LoadGenerator load, 
     {
         string offered = r.OfferedRps is { } o ? $"{o,7:F2} {r.SentRps ?? double.NaN,5:F2}" : $"{"c" + r.Clients,7} {"",5}";
         Console.WriteLine($"  {r.Mode,-10} {r.Loop,-6} {r.Requests,4} {r.Errors,3} | {offered} | {r.ThroughputRps,5:F2} {r.TokensPerSecond,6:F1} | " +
-            $"{r.Short.P50Ms,9:F0} {r.Short.P99Ms,9:F0} | {r.Long.P50Ms,8:F0} {r.Long.P99Ms,9:F0} | {r.MeanBatchSize,11:F2} {r.MetricsMeanBatchSize,15:F2} | {r.ServiceCpuMsPerRequest,8:F0}");
+            $"{r.Short.P50Ms,9:F0} {r.Short.P99Ms,9:F0} | {r.Long.P50Ms,8:F0} {r.Long.P99Ms,9:F0} | {r.MeanBatchSize,11:F2} {r.MetricsMeanBatchSize,15:F2} {r.Joins,5:F0} | {r.ServiceCpuMsPerRequest,8:F0}");
         foreach (var c in new[] { r.Short, r.Long })
             if (c.Requests > c.Errors && Math.Abs(c.MeanGeneratedTokens - c.Tokens) > 0.01)
                 Console.WriteLine($"    warning: {c.Class} requests decoded {c.MeanGeneratedTokens:F1} tokens on average, not {c.Tokens} (EOS not ignored?)");

@@ -22,19 +22,20 @@ internal static class ContinuousReport
           "round, classes in a seeded shuffled order; identical for both modes) offered at " +
           $"{N(c.OpenLoadFraction * 100, "0")} % of cohort's closed-loop requests/s ({N(c.OpenOfferedRps ?? double.NaN, "0.00")} " +
           "requests/s); \"sent\" is the arrival rate really sent (the seeded sample's own rate), req/s the completions over the slices. Latency is measured " +
-          "by the client from send to answer. Batch size (resp) is the mean `timings.batch_size` of the answers, (/metrics) " +
-          "the mean of the `florence2_batch_size` histogram over the slices; CPU ms/request is the service's user + system " +
-          "time per request. With few requests per class, p99 is close to the slowest request.");
+          "by the client from send to answer. Batch size (resp) is the mean `timings.batch_size` of the answers (the requests " +
+          "decoding together when one entered), (/metrics) the mean of the `florence2_batch_size` histogram over the slices " +
+          "(the requests a batch started with); joins counts the requests that joined a batch already decoding " +
+          "(`florence2_batch_joins_total`, none in cohort mode); CPU ms/request is the service's user + system time per request. With few requests per class, p99 is close to the slowest request.");
         L("");
-        L("| mode | loop | offered req/s | sent req/s | requests | errors | req/s | tokens/s | short p50 ms | short p99 ms | long p50 ms | long p99 ms | batch size (resp) | batch size (/metrics) | CPU ms/request |");
-        L("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        L("| mode | loop | offered req/s | sent req/s | requests | errors | req/s | tokens/s | short p50 ms | short p99 ms | long p50 ms | long p99 ms | batch size (resp) | batch size (/metrics) | joins | CPU ms/request |");
+        L("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         foreach (var run in c.Runs)
         {
             string loop = run.Loop == MixedRun.Closed ? $"closed, {run.Clients} clients" : "open (Poisson)";
             L($"| {run.Mode} | {loop} | {N(run.OfferedRps ?? double.NaN, "0.00")} | {N(run.SentRps ?? double.NaN, "0.00")} | " +
               $"{run.Requests} | {run.Errors} | {N(run.ThroughputRps, "0.00")} | {N(run.TokensPerSecond, "0.0")} | " +
               $"{N(run.Short.P50Ms, "0")} | {N(run.Short.P99Ms, "0")} | {N(run.Long.P50Ms, "0")} | {N(run.Long.P99Ms, "0")} | " +
-              $"{N(run.MeanBatchSize, "0.00")} | {N(run.MetricsMeanBatchSize, "0.00")} | {N(run.ServiceCpuMsPerRequest, "0")} |");
+              $"{N(run.MeanBatchSize, "0.00")} | {N(run.MetricsMeanBatchSize, "0.00")} | {N(run.Joins, "0")} | {N(run.ServiceCpuMsPerRequest, "0")} |");
         }
         L("");
         L("Batching mode the service reports (`batching_mode` in `GET /v1/model` or `/health/ready`): " +

@@ -8,11 +8,13 @@ internal sealed record ClassStats(string Class, int Tokens, int Requests, int Er
 /// One batching mode under the mixed traffic, in a closed loop (<see cref="OfferedRps"/> null) or an open loop, its slices
 /// of every round together.
 /// Throughput counts the successful requests (and their generated tokens) over the run's wall time; the batch sizes are
-/// the mean of the responses' <c>timings.batch_size</c> and of the <c>florence2_batch_size</c> histogram over the run.
+/// the mean of the responses' <c>timings.batch_size</c> (the requests decoding together when one entered) and of the
+/// <c>florence2_batch_size</c> histogram (the requests a batch started with); <see cref="Joins"/> counts the requests
+/// that joined a batch already decoding (<c>florence2_batch_joins_total</c>; none in cohort mode).
 /// </summary>
 internal sealed record MixedRun(string Mode, string Loop, int Clients, double? OfferedRps, double? SentRps, int Requests,
     int Errors, double WallSeconds, double ThroughputRps, double TokensPerSecond, double MeanBatchSize,
-    double MetricsMeanBatchSize, double ServiceCpuMsPerRequest, ClassStats Short, ClassStats Long)
+    double MetricsMeanBatchSize, double Joins, double ServiceCpuMsPerRequest, ClassStats Short, ClassStats Long)
 {
     public const string Closed = "closed";
     public const string Open = "open";

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Florence2.Benchmark;
 
@@ -14,12 +15,14 @@ internal sealed class MixedRunTally(string mode, string loop, int clients, doubl
     private double _cpuMs;
     private double _batchSizeSum;
     private double _batches;
+    private double _joins;
 
     /// <summary>Runs one slice against <paramref name="service"/>; <c>SendingSeconds</c> is the open loop's time to send its arrivals.</summary>
     public async Task AddSliceAsync(ServiceProcess service, HttpClient http,
         Func<Task<(List<ClassSample> Samples, double SendingSeconds)>> slice)
     {
         var histogramBefore = await service.BatchSizeHistogramAsync(http);
+        double joinsBefore = await JoinsAsync(service, http);
         double cpuBefore = MachineInfo.CpuMs(service.Pid);
         var watch = Stopwatch.StartNew();
         var (samples, sendingSeconds) = await slice();
@@ -28,6 +31,7 @@ internal sealed class MixedRunTally(string mode, string loop, int clients, doubl
         var histogramAfter = await service.BatchSizeHistogramAsync(http);
         _batchSizeSum += histogramAfter.Sum - histogramBefore.Sum;
         _batches += histogramAfter.Count - histogramBefore.Count;
+        _joins += await JoinsAsync(service, http) - joinsBefore;
         _wallSeconds += wall;
         _sendingSeconds += sendingSeconds;
         _samples.AddRange(samples);
@@ -41,9 +45,27 @@ internal sealed class MixedRunTally(string mode, string loop, int clients, doubl
             _samples.Count, _samples.Count - ok.Count, Math.Round(_wallSeconds, 2),
             ok.Count / _wallSeconds, ok.Sum(s => s.GeneratedTokens) / _wallSeconds,
             ok.Count == 0 ? double.NaN : ok.Average(s => s.BatchSize),
-            _batches > 0 ? _batchSizeSum / _batches : double.NaN,
+            _batches > 0 ? _batchSizeSum / _batches : double.NaN, _joins,
             _samples.Count == 0 ? double.NaN : _cpuMs / _samples.Count,
             StatsOf(shortClass), StatsOf(longClass));
+    }
+
+    /// <summary>
+    /// The service's <c>florence2_batch_joins_total</c> (all label sets): requests that joined a batch already decoding.
+    /// A service without continuous batching, or one where nothing joined yet, exports no such line: 0.
+    /// </summary>
+    private static async Task<double> JoinsAsync(ServiceProcess service, HttpClient http)
+    {
+        const string name = "florence2_batch_joins_total";
+        string text = await http.GetStringAsync(new Uri(service.BaseAddress, "metrics"));
+        return text.Split('\n').Where(line => line.Split('{', ' ')[0] == name).Sum(Value);
+
+        // The first number after the name and its labels (a timestamp may follow it).
+        static double Value(string line)
+        {
+            string rest = line.Contains('}') ? line[(line.LastIndexOf('}') + 1)..] : line[name.Length..];
+            return double.Parse(rest.Split(' ', StringSplitOptions.RemoveEmptyEntries)[0], CultureInfo.InvariantCulture);
+        }
     }
 
     private ClassStats StatsOf(TrafficClass trafficClass)
