@@ -46,7 +46,7 @@ internal sealed record BenchOptions
     /// <summary>Closed-loop requests per client, mode and round (16 clients; the base model does ≈ 1.2 requests/s there).</summary>
     public int MixedRequestsPerClient { get; init; } = 2;
     /// <summary>Open-loop requests per mode and round, and their offered rate as a share of cohort's closed-loop capacity.</summary>
-    public int OpenRequests { get; init; } = 24;
+    public int OpenRequests { get; init; } = 20;
     public double OpenLoadFraction { get; init; } = 0.7;
     /// <summary>Extra environment for every service child process (experiments: GC settings, thread counts).</summary>
     public IReadOnlyDictionary<string, string> ServiceEnvironment { get; init; } = new Dictionary<string, string>();
@@ -153,7 +153,7 @@ internal sealed record BenchOptions
           --mixed-tokens 40,128 --mixed-rounds 2 --mixed-per-client 2   continuous phase: short (<OD>) and long
                                (caption) new tokens; rounds (both modes in turn); closed-loop requests per client
                                (16 clients), mode and round
-          --open-requests 24 --open-load 0.7   continuous phase: open-loop requests per mode and round, offered rate
+          --open-requests 20 --open-load 0.7   continuous phase: open-loop requests per mode and round, offered rate
                                as a share of cohort batching's closed-loop requests/s
           --report-only FILE   redraw DIR.md and the charts from a results.json (no measuring)
           --service-env "K=V;K2=V2"   extra environment for the service processes (experiments)
