@@ -100,9 +100,11 @@ internal sealed class RequestQueue(int capacity, TimeProvider time, BatcherMetri
 
     /// <summary>
     /// For a running batch of <paramref name="key"/> (continuous batching): takes up to <paramref name="maxRequests"/>
-    /// queued requests with that key, oldest first, at once. Drops cancelled and expired ones into
-    /// <paramref name="abandoned"/> first. Takes none while the oldest request cannot join and has waited
-    /// <paramref name="maxQueueDelay"/>: the running batch then winds down, so a stream of joiners never starves it.
+    /// queued requests with that key, oldest first. Drops cancelled and expired ones into <paramref name="abandoned"/>
+    /// first. Like batch formation, joiners leave together once they fill the room or the oldest of them has waited
+    /// <paramref name="maxQueueDelay"/>, so a group shares one prefill (vision, encoder, first step) and one cache append.
+    /// Takes none while the oldest request cannot join and has waited its delay: the running batch then winds down, so
+    /// a stream of joiners never starves it.
     /// </summary>
     public IReadOnlyList<PendingRequest> TryTakeJoiners(BatchCompatibilityKey key, int maxRequests, TimeSpan maxQueueDelay,
         List<PendingRequest> abandoned)
@@ -112,7 +114,11 @@ internal sealed class RequestQueue(int capacity, TimeProvider time, BatcherMetri
             DropAbandoned(abandoned);
             if (maxRequests <= 0 || _queued.First is not { } first) return [];
             if (first.Value.Key != key && time.GetElapsedTime(first.Value.AdmittedTimestamp) >= maxQueueDelay) return [];
-            return TakeCompatible(key, maxRequests);
+            var oldest = _queued.FirstOrDefault(request => request.Key == key);
+            if (oldest is null) return [];
+            bool gathered = _closed || CountCompatible(key, maxRequests) >= maxRequests
+                || time.GetElapsedTime(oldest.AdmittedTimestamp) >= maxQueueDelay;
+            return gathered ? TakeCompatible(key, maxRequests) : [];
         }
     }
 

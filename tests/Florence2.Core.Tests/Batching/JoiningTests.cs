@@ -56,6 +56,28 @@ public sealed class JoiningTests
     }
 
     [Fact]
+    public async Task Joiners_gather_like_a_forming_batch_until_they_fill_the_room_or_the_oldest_has_waited_its_delay()
+    {
+        await using var harness = BatcherHarness.Create(Continuous(maxBatchSize: 4, maxQueueDelayMs: 50), acceptsJoiners: true);
+        var greedy = new GenerationSettings { NumBeams = 1 }; // one row each
+        var first = harness.Enqueue("first", greedy);
+        harness.Clock.AdvanceMs(50);
+        var batch = await harness.Executor.NextBatchAsync();
+
+        var tasks = new List<Task<BatchedResult>> { first, harness.Enqueue("a", greedy) };
+        harness.Clock.AdvanceMs(30);
+        tasks.Add(harness.Enqueue("b", greedy));
+        Assert.Empty(await batch.JoinAsync(rowsInUse: 1)); // two of three places, the oldest waited 30 of 50 ms
+        harness.Clock.AdvanceMs(20);
+        Assert.Equal(["a", "b"], await batch.JoinAsync(rowsInUse: 1)); // one prefill for both
+        tasks.Add(harness.Enqueue("c", greedy));
+        Assert.Equal(["c"], await batch.JoinAsync(rowsInUse: 3)); // it fills the room: no waiting
+
+        batch.FinishAll();
+        await Task.WhenAll(tasks).Within();
+    }
+
+    [Fact]
     public async Task Only_compatible_requests_join_and_none_once_an_incompatible_one_has_waited_its_delay()
     {
         await using var harness = BatcherHarness.Create(Continuous(maxQueueDelayMs: 50), acceptsJoiners: true);
@@ -64,8 +86,10 @@ public sealed class JoiningTests
         harness.Clock.AdvanceMs(50);
         var batch = await harness.Executor.NextBatchAsync();
 
-        var beam = harness.Enqueue("beam", new GenerationSettings { NumBeams = 3 });
         var second = harness.Enqueue("greedy-1", greedy);
+        harness.Clock.AdvanceMs(20);
+        var beam = harness.Enqueue("beam", new GenerationSettings { NumBeams = 3 });
+        harness.Clock.AdvanceMs(30);
         Assert.Equal(["greedy-1"], await batch.JoinAsync(rowsInUse: 1)); // the beam request may not join, the greedy one may
 
         var third = harness.Enqueue("greedy-2", greedy);
