@@ -33,7 +33,12 @@ public sealed class SwaggerUiPage(IPage page)
     {
         await ClickAsync($"#{operation} .opblock-summary-control");
         if (mediaType is not null)
-            await page.SelectAsync($"#{operation} .body-param-content-type select", mediaType);
+        {
+            // The expanded operation renders its body a moment after the click: select only once it is there.
+            string contentType = $"#{operation} .body-param-content-type select";
+            await page.WaitForSelectorAsync(contentType, Visible);
+            await page.SelectAsync(contentType, mediaType);
+        }
         await ClickAsync($"#{operation} button.try-out__btn");
         await page.WaitForSelectorAsync($"#{operation} button.execute", Visible);
     }
