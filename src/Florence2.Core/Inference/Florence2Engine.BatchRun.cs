@@ -43,16 +43,14 @@ public sealed partial class Florence2Engine
             using var batchActivity = Activity.StartActivity("florence2.batch");
             batchActivity?.SetTag("florence2.batch_size", batch.Count);
             using var cancelRegistration = batchCancellation.Register(() => _runOptions.Terminate = true);
-            var live = new List<LiveRequest>();
             try
             {
                 using var cache = new DecoderCache(engine._ops);
-                live = Prefill(Enumerable.Range(0, batch.Count), live, cache);
-                Decode(live, cache);
+                Decode(Prefill(Enumerable.Range(0, batch.Count), [], cache), cache);
             }
             catch (Exception ex) when (batchCancellation.IsCancellationRequested && ex is OnnxRuntimeException or OperationCanceledException)
             {
-                foreach (var request in live) Finish(request.Index, EngineOutcome.Cancelled);
+                // Shutdown: every request not answered yet, joiners included, ends Cancelled (below).
             }
             catch (Exception ex)
             {
