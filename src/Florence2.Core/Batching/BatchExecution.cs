@@ -18,13 +18,16 @@ internal sealed class BatchExecution(
     ILogger logger,
     JoinPolicy? joining = null)
 {
-    /// <summary>The batch's requests, then the joiners in the order they joined (their index is their place here).</summary>
-    private readonly List<PendingRequest> _requests = [.. batch];
-    private readonly List<double> _queueMs = [];
+    /// <summary>
+    /// The requests the executor holds, by index (the batch's, then joiners in the order they joined). A batch that
+    /// requests keep joining runs for as long as they keep coming, so each leaves this table once answered.
+    /// </summary>
+    private readonly Dictionary<int, Running> _running = [];
+    private readonly Lock _lock = new();
+    private readonly BatchCompatibilityKey _key = batch[0].Key;
 
-    /// <summary>Per request, the requests decoding together when it entered: the batch, or the joiners and those still running.</summary>
-    private readonly List<int> _sharing = [];
-    private int _released;
+    /// <summary>Requests that entered so far: the index the next joiner gets.</summary>
+    private int _entered;
 
     public void Run(IBatchExecutor executor, CancellationToken abortBatch)
     {
@@ -37,19 +40,20 @@ internal sealed class BatchExecution(
         Exception? failure = null;
         try
         {
-            outcomes = joining is null
-                ? executor.RunBatch(requests, Finish, abortBatch)
-                : executor.RunBatch(requests, Finish, TakeJoiners, abortBatch);
+            if (joining is null) outcomes = executor.RunBatch(requests, Finish, abortBatch);
+            else executor.RunBatch(requests, Finish, TakeJoiners, abortBatch);
         }
         catch (Exception ex)
         {
             failure = ex;
             if (!(ex is OperationCanceledException && abortBatch.IsCancellationRequested))
-                logger.BatchFailed(ex, instanceIndex, _requests.Count);
+                logger.BatchFailed(ex, instanceIndex, _entered);
         }
 
         // Whatever the callbacks did not report: the returned outcomes, else the failure, else a protocol error.
-        for (int i = 0; i < _requests.Count; i++)
+        int[] unreported;
+        lock (_lock) unreported = [.. _running.Keys.Order()];
+        foreach (int i in unreported)
         {
             if (outcomes is not null && i < outcomes.Count && outcomes[i] is { } outcome) Finish(i, outcome);
             else Finish(i, Substitute(failure, abortBatch, i));
@@ -63,8 +67,7 @@ internal sealed class BatchExecution(
         for (int i = 0; i < entering.Count; i++)
         {
             var waited = time.GetElapsedTime(entering[i].AdmittedTimestamp, now);
-            _queueMs.Add(waited.TotalMilliseconds);
-            _sharing.Add(sharing);
+            lock (_lock) _running.Add(_entered++, new Running(entering[i], waited.TotalMilliseconds, sharing));
             metrics?.RecordQueueDuration(waited);
             requests[i] = entering[i].ForExecutor();
         }
@@ -74,10 +77,10 @@ internal sealed class BatchExecution(
     /// <summary>The executor asks between decoder steps (on this worker's thread): queued requests that join now.</summary>
     private IReadOnlyList<EngineRequest> TakeJoiners(int rowsInUse)
     {
-        var joiners = joining!.TakeJoiners(queue, _requests[0].Key, rowsInUse);
+        var joiners = joining!.TakeJoiners(queue, _key, rowsInUse);
         if (joiners.Count == 0) return [];
-        int stillRunning = _requests.Count - Volatile.Read(ref _released);
-        _requests.AddRange(joiners);
+        int stillRunning;
+        lock (_lock) stillRunning = _running.Count;
         metrics?.RecordJoined(joiners.Count);
         logger.Joined(instanceIndex, joiners.Count, queue.Count);
         return Enter(joiners, time.GetTimestamp(), stillRunning + joiners.Count);
@@ -87,35 +90,42 @@ internal sealed class BatchExecution(
     {
         if (failure is OperationCanceledException && abortBatch.IsCancellationRequested) return EngineOutcome.Cancelled;
         if (failure is not null) return new EngineOutcome(EngineOutcomeStatus.Failed, Error: failure);
-        if (_requests[index].Task.IsCompleted) return EngineOutcome.Cancelled; // already answered; only its release is due
-        logger.MissingOutcome(instanceIndex, index, _requests.Count);
+        bool answered;
+        lock (_lock) answered = _running.TryGetValue(index, out var entry) && entry.Request.Task.IsCompleted;
+        if (answered) return EngineOutcome.Cancelled; // already answered; only its release is due
+        logger.MissingOutcome(instanceIndex, index, _entered);
         return new EngineOutcome(EngineOutcomeStatus.Failed,
             Error: new InvalidOperationException("The model instance returned no outcome for this request."));
     }
 
     private void Finish(int index, EngineOutcome outcome)
     {
-        if ((uint)index >= (uint)_requests.Count)
+        Running? entry;
+        lock (_lock)
         {
-            logger.UnknownIndex(instanceIndex, index, _requests.Count);
-            return;
+            if (!_running.Remove(index, out entry))
+            {
+                // Reported twice: the first report stands; an index never handed out is the executor's bug.
+                if ((uint)index >= (uint)_entered) logger.UnknownIndex(instanceIndex, index, _entered);
+                return;
+            }
         }
-        var request = _requests[index];
-        if (!request.TryReleaseFromEngine()) return; // reported twice: the first report stands
-        Interlocked.Increment(ref _released);
-        Deliver(request, index, outcome);
+        var request = entry.Request;
+        if (!request.TryReleaseFromEngine()) return;
+        Deliver(entry, outcome);
         // Released after delivery so that a drain completes only once every answer is out.
         queue.ReleaseRunning();
         request.Dispose();
     }
 
-    private void Deliver(PendingRequest request, int index, EngineOutcome outcome)
+    private void Deliver(Running entry, EngineOutcome outcome)
     {
+        var request = entry.Request;
         switch (outcome.Status)
         {
             case EngineOutcomeStatus.Completed when outcome.Result is { } result:
                 metrics?.RecordCompleted(result);
-                request.TrySucceed(new BatchedResult(result, _queueMs[index], _sharing[index], instanceIndex));
+                request.TrySucceed(new BatchedResult(result, entry.QueueMs, entry.Sharing, instanceIndex));
                 break;
             case EngineOutcomeStatus.Completed:
                 request.TryFail(new InvalidOperationException("The model instance reported completion without a result."));
@@ -128,4 +138,9 @@ internal sealed class BatchExecution(
                 break;
         }
     }
+
+    /// <param name="Request">The queued request.</param>
+    /// <param name="QueueMs">How long it waited in the queue.</param>
+    /// <param name="Sharing">The requests decoding together when it entered: the batch, or the joiners and those still running.</param>
+    private sealed record Running(PendingRequest Request, double QueueMs, int Sharing);
 }

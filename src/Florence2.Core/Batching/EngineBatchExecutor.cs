@@ -17,7 +17,7 @@ public sealed class EngineBatchExecutor(Florence2Engine engine) : IBatchExecutor
     public bool AcceptsJoiners => Engine.ContinuousDecoding;
 
     /// <inheritdoc />
-    public IReadOnlyList<EngineOutcome> RunBatch(IReadOnlyList<EngineRequest> requests, Action<int, EngineOutcome>? onFinished,
+    public void RunBatch(IReadOnlyList<EngineRequest> requests, Action<int, EngineOutcome> onFinished,
         JoinerSource joiners, CancellationToken cancellationToken) =>
         Engine.RunBatch(requests, onFinished, joiners, cancellationToken);
 

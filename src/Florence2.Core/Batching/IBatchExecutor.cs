@@ -20,9 +20,21 @@ public interface IBatchExecutor
 
     /// <summary>
     /// Like <see cref="RunBatch(IReadOnlyList{EngineRequest}, Action{int, EngineOutcome}, CancellationToken)"/>, asking
-    /// <paramref name="joiners"/> between decoder steps for requests that join the batch (indexes after the batch's);
-    /// the outcomes cover them too. Executors that do not accept joiners never ask.
+    /// <paramref name="joiners"/> between decoder steps for requests that join the batch (indexes after the batch's).
+    /// Every outcome, joiners' included, goes through <paramref name="onFinished"/> once, and nothing of an answered
+    /// request is kept: while requests keep joining, the batch runs as long as the service does. Executors that do not
+    /// accept joiners never ask, and report their returned outcomes that the callback has not seen.
     /// </summary>
-    IReadOnlyList<EngineOutcome> RunBatch(IReadOnlyList<EngineRequest> requests, Action<int, EngineOutcome>? onFinished,
-        JoinerSource joiners, CancellationToken cancellationToken) => RunBatch(requests, onFinished, cancellationToken);
+    void RunBatch(IReadOnlyList<EngineRequest> requests, Action<int, EngineOutcome> onFinished, JoinerSource joiners,
+        CancellationToken cancellationToken)
+    {
+        var reported = new HashSet<int>();
+        var outcomes = RunBatch(requests, (index, outcome) =>
+        {
+            reported.Add(index);
+            onFinished(index, outcome);
+        }, cancellationToken);
+        for (int i = 0; i < outcomes.Count; i++)
+            if (!reported.Contains(i)) onFinished(i, outcomes[i]);
+    }
 }

@@ -26,13 +26,23 @@ public sealed partial class Florence2Engine
         /// <summary>Added to the scores of self-attention positions a row must not see (finite: see the fixture's masks).</summary>
         private const float MaskedScore = -1e9f;
 
-        private readonly List<EngineRequest> _requests = [.. batch];
-        private readonly List<EngineOutcome?> _outcomes = [.. batch.Select(_ => (EngineOutcome?)null)];
+        /// <summary>
+        /// The requests not answered yet, by index. A batch that requests keep joining runs for as long as they keep
+        /// coming, so it lets go of each request (its image above all) as soon as it is answered.
+        /// </summary>
+        private readonly Dictionary<int, EngineRequest> _unanswered = batch.Index().ToDictionary(p => p.Index, p => p.Item);
+
+        /// <summary>The outcomes of the batch's own requests; joiners' are reported through the callback only.</summary>
+        private readonly EngineOutcome?[] _outcomes = new EngineOutcome?[batch.Count];
+
+        /// <summary>The index the next joiner gets.</summary>
+        private int _nextIndex = batch.Count;
         private readonly RunOptions _runOptions = new();
 
         /// <summary>Positions in the shared self-attention cache (every row's history is right-aligned in it).</summary>
         private long _selfLength;
 
+        /// <summary>The outcomes of the batch's own requests, in order (joiners are reported through the callback only).</summary>
         public IReadOnlyList<EngineOutcome> Outcomes => _outcomes.Select(o => o!).ToArray();
 
         private ModelSessions Sessions => engine._sessions;
@@ -55,13 +65,12 @@ public sealed partial class Florence2Engine
             catch (Exception ex)
             {
                 // Every request still in the batch gets exactly one answer, even when the model itself fails.
-                for (int i = 0; i < _outcomes.Count; i++) Finish(i, new EngineOutcome(EngineOutcomeStatus.Failed, Error: ex));
+                foreach (int index in Unanswered()) Finish(index, new EngineOutcome(EngineOutcomeStatus.Failed, Error: ex));
             }
             finally
             {
                 _runOptions.Dispose();
-                for (int i = 0; i < _outcomes.Count; i++)
-                    if (_outcomes[i] is null) Finish(i, EngineOutcome.Cancelled);
+                foreach (int index in Unanswered()) Finish(index, EngineOutcome.Cancelled);
             }
         }
 
@@ -77,7 +86,8 @@ public sealed partial class Florence2Engine
             {
                 if (!TryAdmit(index, out int[] prompt)) continue;
                 prompts[index] = prompt;
-                newcomers.Add(new LiveRequest(index, _requests[index], CreateSearch(_requests[index].Generation)));
+                var request = _unanswered[index];
+                newcomers.Add(new LiveRequest(index, request, CreateSearch(request.Generation)));
             }
             if (newcomers.Count == 0) return live;
 
@@ -100,7 +110,7 @@ public sealed partial class Florence2Engine
         private bool TryAdmit(int index, out int[] promptIds)
         {
             promptIds = [];
-            var request = _requests[index];
+            var request = _unanswered[index];
             if (request.CancellationToken.IsCancellationRequested || batchCancellation.IsCancellationRequested)
             {
                 Finish(index, EngineOutcome.Cancelled);
@@ -176,21 +186,7 @@ public sealed partial class Florence2Engine
             int steps = 0, joined = 0;
             while (true)
             {
-                if (joiners is not null)
-                {
-                    int before = _requests.Count;
-                    var arrivals = joiners(live.Sum(r => r.Request.Generation.NumBeams));
-                    if (arrivals.Count > 0)
-                    {
-                        foreach (var request in arrivals)
-                        {
-                            _requests.Add(request);
-                            _outcomes.Add(null);
-                        }
-                        joined += arrivals.Count;
-                        live = Prefill(Enumerable.Range(before, arrivals.Count), live, cache);
-                    }
-                }
+                if (joiners is not null) live = Join(joiners, live, cache, ref joined);
                 if (live.Count == 0) break;
                 batchCancellation.ThrowIfCancellationRequested();
                 live = Step(live, cache, firstStep: false);
@@ -199,6 +195,18 @@ public sealed partial class Florence2Engine
             }
             decodeActivity?.SetTag("florence2.decoder_steps", steps);
             decodeActivity?.SetTag("florence2.joined", joined);
+        }
+
+        /// <summary>Asks <paramref name="source"/> for joiners and prefills them; returns the live requests.</summary>
+        /// <remarks>A method of its own so that no slot of the long-lived decode loop keeps the last joiners reachable.</remarks>
+        private List<LiveRequest> Join(JoinerSource source, List<LiveRequest> live, DecoderCache cache, ref int joined)
+        {
+            var arrivals = source(live.Sum(r => r.Request.Generation.NumBeams));
+            if (arrivals.Count == 0) return live;
+            int first = _nextIndex;
+            foreach (var request in arrivals) _unanswered.Add(_nextIndex++, request);
+            joined += arrivals.Count;
+            return Prefill(Enumerable.Range(first, arrivals.Count), live, cache);
         }
 
         /// <summary>
@@ -388,10 +396,13 @@ public sealed partial class Florence2Engine
 
         private void Finish(int index, EngineOutcome outcome)
         {
-            if (_outcomes[index] is not null) return;
-            _outcomes[index] = outcome;
+            if (!_unanswered.Remove(index)) return;
+            if (index < _outcomes.Length) _outcomes[index] = outcome;
             onFinished?.Invoke(index, outcome);
         }
+
+        /// <summary>The indexes of the requests not answered yet, in order.</summary>
+        private int[] Unanswered() => [.. _unanswered.Keys.Order()];
 
         private static bool IsIdentity(List<long> rows, int previousRows)
         {

@@ -106,28 +106,40 @@ public sealed partial class Florence2Engine : IDisposable, IAsyncDisposable
     /// <param name="cancellationToken">Cancels the whole batch (e.g. shutdown): unfinished requests end Cancelled.</param>
     public IReadOnlyList<EngineOutcome> RunBatch(IReadOnlyList<EngineRequest> requests,
         Action<int, EngineOutcome>? onFinished = null, CancellationToken cancellationToken = default) =>
-        RunBatch(requests, onFinished, joiners: null, cancellationToken);
+        Execute(requests, onFinished, joiners: null, cancellationToken).Outcomes;
 
     /// <summary>
     /// Runs a batch that other requests may join between decoder steps (continuous batching, when
     /// <see cref="ContinuousDecoding"/>): each joiner's vision, encoder and first decoder step run as a prefill of its
     /// own, then its rows decode beside the others', with its own positions and the gap in its history masked, so it
-    /// gets the tokens it would get alone. Returns one outcome per request, joiners included, in index order.
+    /// gets the tokens it would get alone. Returns when no request is left decoding and none joins.
     /// </summary>
+    /// <remarks>
+    /// Every outcome, joiners' included, is reported through <paramref name="onFinished"/> exactly once and nothing of
+    /// a request is kept once it is answered: while requests keep joining, the batch runs as long as the service does.
+    /// </remarks>
     /// <param name="requests">The batch's own requests (indexes 0 … n−1).</param>
     /// <param name="onFinished">Called with the request's index and outcome as each request finishes, joiners too.</param>
     /// <param name="joiners">Asked for joiners between steps; ignored (cohort batching) unless <see cref="ContinuousDecoding"/>.</param>
     /// <param name="cancellationToken">Cancels the whole batch, joiners included.</param>
-    public IReadOnlyList<EngineOutcome> RunBatch(IReadOnlyList<EngineRequest> requests, Action<int, EngineOutcome>? onFinished,
+    public void RunBatch(IReadOnlyList<EngineRequest> requests, Action<int, EngineOutcome> onFinished,
+        JoinerSource joiners, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(onFinished);
+        ArgumentNullException.ThrowIfNull(joiners);
+        Execute(requests, onFinished, ContinuousDecoding ? joiners : null, cancellationToken);
+    }
+
+    private BatchRun Execute(IReadOnlyList<EngineRequest> requests, Action<int, EngineOutcome>? onFinished,
         JoinerSource? joiners, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(requests);
         lock (_runLock)
         {
             ObjectDisposedException.ThrowIf(_disposed != 0, this);
-            var run = new BatchRun(this, requests, onFinished, ContinuousDecoding ? joiners : null, cancellationToken);
+            var run = new BatchRun(this, requests, onFinished, joiners, cancellationToken);
             run.Execute();
-            return run.Outcomes;
+            return run;
         }
     }
 

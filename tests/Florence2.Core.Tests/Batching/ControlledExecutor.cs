@@ -28,7 +28,7 @@ internal sealed class ControlledExecutor : IBatchExecutor
     public IReadOnlyList<EngineOutcome> RunBatch(IReadOnlyList<EngineRequest> requests, Action<int, EngineOutcome>? onFinished,
         CancellationToken cancellationToken) => Receive(requests, onFinished, null, cancellationToken);
 
-    public IReadOnlyList<EngineOutcome> RunBatch(IReadOnlyList<EngineRequest> requests, Action<int, EngineOutcome>? onFinished,
+    public void RunBatch(IReadOnlyList<EngineRequest> requests, Action<int, EngineOutcome> onFinished,
         JoinerSource joiners, CancellationToken cancellationToken) => Receive(requests, onFinished, joiners, cancellationToken);
 
     private IReadOnlyList<EngineOutcome> Receive(IReadOnlyList<EngineRequest> requests, Action<int, EngineOutcome>? onFinished,

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Florence2.Batching;
 using Florence2.Generation;
 using Florence2.Inference;
@@ -170,5 +171,66 @@ public sealed class JoiningTests
         await harness.DisposeAsync(); // cancels the drain and aborts the batch
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => joiner.Within());
         Assert.Equal(0, harness.Batcher.RunningRequests);
+    }
+
+    [Fact]
+    public async Task A_batch_that_requests_keep_joining_lets_go_of_each_once_it_is_answered()
+    {
+        // Under steady traffic a continuous batch never ends; what it keeps of answered requests (their images
+        // above all) would grow with every request served.
+        var executor = new AnsweringExecutor();
+        await using var harness = BatcherHarness.Create(Continuous(), executor);
+        await harness.Enqueue("first").Within();
+        var images = new List<WeakReference>();
+        for (int i = 0; i < 20; i++) await Submit(harness.Batcher, images).Within();
+
+        Assert.Equal(1, executor.Batches); // every one of them joined the batch that is still running
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        Assert.Equal(0, images.Count(image => image.IsAlive));
+    }
+
+    /// <summary>Queues a request whose image only <paramref name="images"/> tracks (weakly); made here so no caller's frame holds it.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static Task<BatchedResult> Submit(DynamicBatcher batcher, List<WeakReference> images)
+    {
+        var request = TestRequests.Create("joiner");
+        images.Add(new WeakReference(request.Image));
+        return batcher.EnqueueAsync(request, timeout: null, CancellationToken.None);
+    }
+
+    /// <summary>
+    /// A model instance whose one batch never ends: it answers its requests at once, then keeps asking for joiners and
+    /// answers each as it arrives, until the batch is aborted. It keeps nothing of a request, so whatever stays
+    /// reachable is the batcher's.
+    /// </summary>
+    private sealed class AnsweringExecutor : IBatchExecutor
+    {
+        private int _batches;
+
+        public int Batches => Volatile.Read(ref _batches);
+
+        public bool AcceptsJoiners => true;
+
+        public IReadOnlyList<EngineOutcome> RunBatch(IReadOnlyList<EngineRequest> requests, Action<int, EngineOutcome>? onFinished,
+            CancellationToken cancellationToken) => throw new NotSupportedException("continuous batching only");
+
+        public void RunBatch(IReadOnlyList<EngineRequest> requests, Action<int, EngineOutcome> onFinished, JoinerSource joiners,
+            CancellationToken cancellationToken)
+        {
+            Interlocked.Increment(ref _batches);
+            int index = 0;
+            for (; index < requests.Count; index++) onFinished(index, TestRequests.Completed(requests[index].Prompt, requests.Count));
+            while (!cancellationToken.WaitHandle.WaitOne(TimeSpan.FromMilliseconds(1))) index = AnswerJoiners(joiners, onFinished, index);
+        }
+
+        /// <summary>A method of its own so that no slot of the endless loop keeps the last joiner reachable.</summary>
+        [MethodImpl(MethodImplOptions.NoInlining)]
+        private static int AnswerJoiners(JoinerSource joiners, Action<int, EngineOutcome> onFinished, int index)
+        {
+            foreach (var joiner in joiners(rowsInUse: 0)) onFinished(index++, TestRequests.Completed(joiner.Prompt, 1));
+            return index;
+        }
     }
 }

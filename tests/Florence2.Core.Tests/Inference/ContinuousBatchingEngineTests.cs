@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using Florence2.Fixtures;
 using Florence2.Generation;
 using Florence2.Inference;
@@ -60,11 +61,11 @@ public sealed class ContinuousBatchingEngineTests
         using var pool = Continuous(folder);
         Assert.True(pool.Primary.ContinuousDecoding, pool.Primary.ContinuousDecodingUnavailable);
         var schedule = new JoinSchedule(requests[2..], random);
-        var outcomes = pool.Primary.RunBatch(requests[..2], null, schedule.Take, CancellationToken.None);
+        var outcomes = RunJoining(pool.Primary, requests[..2], schedule.Take);
 
-        Assert.Equal(requests.Length, outcomes.Count);
+        Assert.Equal(requests.Length, outcomes.Length);
         var order = requests[..2].Concat(schedule.Joined).ToList();
-        for (int i = 0; i < outcomes.Count; i++)
+        for (int i = 0; i < outcomes.Length; i++)
             Assert.Equal(alone[Array.IndexOf(requests, order[i])], Completed(outcomes[i]).TokenIds);
         Assert.True(schedule.JoinedBesideOthers > 0, "no request joined while others were decoding");
         Assert.True(schedule.LatestJoinStep >= 3, "every request joined in the first steps");
@@ -81,13 +82,13 @@ public sealed class ContinuousBatchingEngineTests
 
         using var pool = Continuous(TestModels.Tiny);
         int calls = 0;
-        var outcomes = pool.Primary.RunBatch(requests[..2], null, rowsInUse =>
+        var outcomes = RunJoining(pool.Primary, requests[..2], rowsInUse =>
         {
             calls++;
             if (calls == 2) return [cancelled, requests[2]];
             if (calls == 6) cancel.Cancel();
             return calls == 8 ? [requests[3]] : [];
-        }, CancellationToken.None);
+        });
 
         Assert.Equal(EngineOutcomeStatus.Cancelled, outcomes[2].Status);
         Assert.Equal(alone[0], Completed(outcomes[0]).TokenIds);
@@ -106,14 +107,74 @@ public sealed class ContinuousBatchingEngineTests
         Assert.False(string.IsNullOrWhiteSpace(pool.Primary.ContinuousDecodingUnavailable));
         var settings = new GenerationSettings { NumBeams = 1, MaxNewTokens = 6 };
         int asked = 0;
-        var outcomes = pool.Primary.RunBatch([Request(1, Prompts[0], settings)], null, _ =>
+        var outcomes = RunJoining(pool.Primary, [Request(1, Prompts[0], settings)], _ =>
         {
             asked++;
             return [Request(2, Prompts[1], settings)];
-        }, CancellationToken.None);
+        });
 
         Assert.Equal(0, asked);
         Assert.Equal(AloneOnTheOriginalModel(folder, [Request(1, Prompts[0], settings)])[0], Completed(Assert.Single(outcomes)).TokenIds);
+    }
+
+    [Fact]
+    public void A_batch_that_requests_keep_joining_lets_go_of_each_once_it_is_answered()
+    {
+        // Under steady traffic a continuous batch never ends; what it keeps of answered requests (their images
+        // above all) would grow with every request served.
+        using var pool = Continuous(TestModels.Tiny);
+        var images = new Dictionary<int, WeakReference>();
+        var answered = new List<int>();
+        int calls = 0, answeredWhenChecked = 0;
+        int[]? retained = null;
+        var outcomes = RunJoining(pool.Primary, [Request(1, Prompts[0], new GenerationSettings { IgnoreEos = true, MaxNewTokens = 60 })], _ =>
+        {
+            calls++;
+            if (calls == 50)
+            {
+                (answeredWhenChecked, retained) = (answered.Count, StillReachable(images, answered));
+            }
+            return calls % 4 == 0 && calls < 40 ? [ShortJoiner(calls, images)] : [];
+        }, onAnswered: answered.Add);
+
+        Assert.Equal(10, outcomes.Length);
+        Assert.All(outcomes, outcome => Completed(outcome));
+        Assert.True(answeredWhenChecked >= 8, $"only {answeredWhenChecked} joiners were answered before the check");
+        Assert.Equal(Array.Empty<int>(), retained);
+    }
+
+    /// <summary>A 3-token request whose image only <paramref name="images"/> tracks (weakly); made here so no caller's frame holds it.</summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    private static EngineRequest ShortJoiner(int seed, Dictionary<int, WeakReference> images)
+    {
+        var request = Request(seed, Prompts[seed % Prompts.Length], new GenerationSettings { IgnoreEos = true, MaxNewTokens = 3 });
+        images[images.Count + 1] = new WeakReference(request.Image); // joiners get indexes 1, 2, … after the one batch request
+        return request;
+    }
+
+    /// <summary>The answered requests whose images a full collection leaves alive.</summary>
+    private static int[] StillReachable(Dictionary<int, WeakReference> images, List<int> answered)
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
+        return [.. answered.Where(index => images.TryGetValue(index, out var image) && image.IsAlive)];
+    }
+
+    /// <summary>Runs a batch that <paramref name="joiners"/> may join; returns every outcome in index order, each reported once.</summary>
+    private static EngineOutcome[] RunJoining(Florence2Engine engine, EngineRequest[] batch, JoinerSource joiners,
+        Action<int>? onAnswered = null)
+    {
+        var outcomes = new Dictionary<int, EngineOutcome>();
+        int repeated = 0;
+        engine.RunBatch(batch, (index, outcome) =>
+        {
+            repeated += outcomes.TryAdd(index, outcome) ? 0 : 1;
+            onAnswered?.Invoke(index);
+        }, joiners, CancellationToken.None);
+        Assert.Equal(0, repeated);
+        Assert.Equal(Enumerable.Range(0, outcomes.Count), outcomes.Keys.Order());
+        return [.. outcomes.OrderBy(p => p.Key).Select(p => p.Value)];
     }
 
     /// <summary>Each request run on its own by an engine whose decoder was not rewritten: the reference.</summary>
