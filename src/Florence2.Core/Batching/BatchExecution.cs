@@ -16,6 +16,7 @@ internal sealed class BatchExecution(
     TimeProvider time,
     BatcherMetrics? metrics,
     ILogger logger,
+    RetryAfterEstimator? retryAfter = null,
     JoinPolicy? joining = null)
 {
     /// <summary>
@@ -113,6 +114,7 @@ internal sealed class BatchExecution(
         var request = entry.Request;
         if (!request.TryReleaseFromEngine()) return;
         Deliver(entry, outcome);
+        retryAfter?.RecordAnswer();
         // Released after delivery so that a drain completes only once every answer is out.
         queue.ReleaseRunning();
         request.Dispose();

@@ -67,7 +67,7 @@ public sealed class DynamicBatcher : IAsyncDisposable
             ? BatchingMode.Continuous
             : BatchingMode.Cohort;
         _former = new BatchFormer(_queue, options, timeProvider, _abandoned, beamsAreRows: Mode == BatchingMode.Continuous);
-        _retryAfter = new RetryAfterEstimator(options.MaxBatchSize, _instances.Count);
+        _retryAfter = new RetryAfterEstimator(options.MaxBatchSize, _instances.Count, _time);
         _onDeadline = OnDeadline;
         _onCancelled = OnCancelled;
 
@@ -239,9 +239,8 @@ public sealed class DynamicBatcher : IAsyncDisposable
 
     private void RunBatch(int instanceIndex, IReadOnlyList<PendingRequest> batch)
     {
-        long started = _time.GetTimestamp();
         var joining = Mode == BatchingMode.Continuous ? new JoinPolicy(_options, _abandoned) : null;
-        new BatchExecution(batch, instanceIndex, _queue, _time, _metrics, _logger, joining).Run(_instances[instanceIndex], _abortBatches.Token);
-        _retryAfter.RecordBatch(_time.GetElapsedTime(started));
+        new BatchExecution(batch, instanceIndex, _queue, _time, _metrics, _logger, _retryAfter, joining)
+            .Run(_instances[instanceIndex], _abortBatches.Token);
     }
 }

@@ -174,6 +174,34 @@ public sealed class JoiningTests
     }
 
     [Fact]
+    public async Task A_refusal_advises_waiting_by_the_answers_of_a_batch_that_has_not_ended()
+    {
+        var options = Continuous(maxBatchSize: 2);
+        options.MaxQueueSize = 2;
+        var greedy = new GenerationSettings { NumBeams = 1 }; // one row each
+        await using var harness = BatcherHarness.Create(options, acceptsJoiners: true);
+        var first = harness.Enqueue("first", greedy);
+        var batch = await harness.Executor.NextBatchAsync();
+        for (int i = 1; i <= 4; i++) // joiners answered every 2 s while "first" keeps the batch running
+        {
+            var joiner = harness.Enqueue($"j{i}", greedy);
+            Assert.Equal([$"j{i}"], await batch.JoinAsync(rowsInUse: 1));
+            harness.Clock.AdvanceMs(2000);
+            batch.Finish(i);
+            await joiner.Within();
+        }
+        var queued = new[] { harness.Enqueue("q1", greedy), harness.Enqueue("q2", greedy) };
+
+        var refused = Assert.Throws<QueueFullException>(() => { _ = harness.Enqueue("one-too-many", greedy); });
+
+        // 4 answers over 6 s: 0.5 a second, so the 3 requests ahead (2 queued and the refused one) take 6 s.
+        Assert.Equal(TimeSpan.FromSeconds(6), refused.RetryAfter);
+        Assert.Equal(["q1", "q2"], await batch.JoinAsync(rowsInUse: 0));
+        batch.FinishAll();
+        await Task.WhenAll([first, .. queued]).Within();
+    }
+
+    [Fact]
     public async Task A_batch_that_requests_keep_joining_lets_go_of_each_once_it_is_answered()
     {
         // Under steady traffic a continuous batch never ends; what it keeps of answered requests (their images
