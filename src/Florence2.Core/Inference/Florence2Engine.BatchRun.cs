@@ -50,13 +50,15 @@ public sealed partial class Florence2Engine
 
         public void Execute()
         {
-            using var batchActivity = Activity.StartActivity("florence2.batch");
+            // A batch that requests may join can run as long as traffic lasts: no span covers it whole, or it would
+            // never be exported. Its prefills and decode stretches are spans of their own, each bounded.
+            using var batchActivity = joiners is null ? Activity.StartActivity("florence2.batch") : null;
             batchActivity?.SetTag("florence2.batch_size", batch.Count);
             using var cancelRegistration = batchCancellation.Register(() => _runOptions.Terminate = true);
             try
             {
                 using var cache = new DecoderCache(engine._ops);
-                Decode(Prefill(Enumerable.Range(0, batch.Count), [], cache), cache);
+                Decode(Prefill(Enumerable.Range(0, batch.Count), [], cache, joining: false), cache);
             }
             catch (Exception ex) when (batchCancellation.IsCancellationRequested && ex is OnnxRuntimeException or OperationCanceledException)
             {
@@ -69,6 +71,7 @@ public sealed partial class Florence2Engine
             }
             finally
             {
+                EndDecodeSpan();
                 _runOptions.Dispose();
                 foreach (int index in Unanswered()) Finish(index, EngineOutcome.Cancelled);
             }
@@ -78,8 +81,10 @@ public sealed partial class Florence2Engine
         /// Admits the requests at <paramref name="indexes"/>, runs their vision, encoder and first decoder step in a cache
         /// of their own, and appends the rows still decoding to <paramref name="cache"/>; returns the live requests.
         /// </summary>
-        private List<LiveRequest> Prefill(IEnumerable<int> indexes, List<LiveRequest> live, DecoderCache cache)
+        private List<LiveRequest> Prefill(IEnumerable<int> indexes, List<LiveRequest> live, DecoderCache cache, bool joining)
         {
+            using var prefillActivity = Activity.StartActivity("florence2.prefill");
+            prefillActivity?.SetTag("florence2.joining", joining);
             var newcomers = new List<LiveRequest>();
             var prompts = new Dictionary<int, int[]>();
             foreach (int index in indexes)
@@ -90,6 +95,7 @@ public sealed partial class Florence2Engine
                 newcomers.Add(new LiveRequest(index, request, CreateSearch(request.Generation)));
             }
             if (newcomers.Count == 0) return live;
+            prefillActivity?.SetTag("florence2.requests", newcomers.Count);
 
             // On failure the batch answers every request it holds, these included (Execute).
             using var group = new DecoderCache(engine._ops);
@@ -182,31 +188,53 @@ public sealed partial class Florence2Engine
         /// <summary>Cached steps until every request has left the batch and no joiner is waiting.</summary>
         private void Decode(List<LiveRequest> live, DecoderCache cache)
         {
-            using var decodeActivity = Activity.StartActivity("florence2.decode");
-            int steps = 0, joined = 0;
             while (true)
             {
-                if (joiners is not null) live = Join(joiners, live, cache, ref joined);
+                if (joiners is not null) live = Join(joiners, live, cache);
                 if (live.Count == 0) break;
                 batchCancellation.ThrowIfCancellationRequested();
+                StartDecodeSpan(live);
                 live = Step(live, cache, firstStep: false);
-                steps++;
+                _decodeSpanSteps++;
                 DropUnseenPositions(live, cache);
             }
-            decodeActivity?.SetTag("florence2.decoder_steps", steps);
-            decodeActivity?.SetTag("florence2.joined", joined);
+            EndDecodeSpan();
         }
 
-        /// <summary>Asks <paramref name="source"/> for joiners and prefills them; returns the live requests.</summary>
+        /// <summary>The span of the decoder steps since the batch's requests last changed by joining; null between.</summary>
+        private Activity? _decodeSpan;
+        private int _decodeSpanSteps;
+
+        private void StartDecodeSpan(List<LiveRequest> live)
+        {
+            if (_decodeSpan is not null) return;
+            _decodeSpan = Activity.StartActivity("florence2.decode");
+            _decodeSpan?.SetTag("florence2.requests", live.Count);
+            _decodeSpan?.SetTag("florence2.rows", live.Sum(r => r.Search.RowCount));
+            _decodeSpanSteps = 0;
+        }
+
+        private void EndDecodeSpan()
+        {
+            if (_decodeSpan is not { } span) return;
+            _decodeSpan = null;
+            span.SetTag("florence2.decoder_steps", _decodeSpanSteps);
+            span.Dispose();
+        }
+
+        /// <summary>
+        /// Asks <paramref name="source"/> for joiners and prefills them; returns the live requests. The decode span
+        /// ends where requests join, so their prefill is not inside it and no span outlives the requests it covers.
+        /// </summary>
         /// <remarks>A method of its own so that no slot of the long-lived decode loop keeps the last joiners reachable.</remarks>
-        private List<LiveRequest> Join(JoinerSource source, List<LiveRequest> live, DecoderCache cache, ref int joined)
+        private List<LiveRequest> Join(JoinerSource source, List<LiveRequest> live, DecoderCache cache)
         {
             var arrivals = source(live.Sum(r => r.Request.Generation.NumBeams));
             if (arrivals.Count == 0) return live;
+            EndDecodeSpan();
             int first = _nextIndex;
             foreach (var request in arrivals) _unanswered.Add(_nextIndex++, request);
-            joined += arrivals.Count;
-            return Prefill(Enumerable.Range(first, arrivals.Count), live, cache);
+            return Prefill(Enumerable.Range(first, arrivals.Count), live, cache, joining: true);
         }
 
         /// <summary>

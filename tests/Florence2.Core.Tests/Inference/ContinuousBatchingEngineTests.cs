@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using Florence2.Fixtures;
 using Florence2.Generation;
@@ -141,6 +142,45 @@ public sealed class ContinuousBatchingEngineTests
         Assert.All(outcomes, outcome => Completed(outcome));
         Assert.True(answeredWhenChecked >= 8, $"only {answeredWhenChecked} joiners were answered before the check");
         Assert.Equal(Array.Empty<int>(), retained);
+    }
+
+    [Fact]
+    public void Between_steps_of_a_batch_that_requests_keep_joining_only_the_current_decode_span_is_open()
+    {
+        // A span that covered the whole batch would stay open as long as traffic lasts and never be exported.
+        int thread = Environment.CurrentManagedThreadId;
+        string engineSource = Florence2Engine.Activity.Name; // read first: a listener is asked while a source is made
+        var open = new List<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == engineSource,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllData,
+            ActivityStarted = activity => { if (Environment.CurrentManagedThreadId == thread) lock (open) open.Add(activity); },
+            ActivityStopped = activity => { lock (open) open.Remove(activity); },
+        };
+        ActivitySource.AddActivityListener(listener);
+        using var pool = Continuous(TestModels.Tiny);
+        string[]? openAtCheck = null;
+        DateTime lastJoin = default, openSince = default;
+        int calls = 0;
+        var short3 = new GenerationSettings { IgnoreEos = true, MaxNewTokens = 3 };
+
+        var outcomes = RunJoining(pool.Primary, [Request(1, Prompts[0], new GenerationSettings { IgnoreEos = true, MaxNewTokens = 40 })], _ =>
+        {
+            calls++;
+            if (calls == 30)
+            {
+                lock (open) (openAtCheck, openSince) = ([.. open.Select(a => a.OperationName)], open.Min(a => a.StartTimeUtc));
+            }
+            if (calls % 5 != 0 || calls >= 30) return [];
+            lastJoin = DateTime.UtcNow;
+            return [Request(calls, Prompts[calls % Prompts.Length], short3)];
+        });
+
+        Assert.All(outcomes, outcome => Completed(outcome));
+        Assert.Equal(["florence2.decode"], openAtCheck ?? ["(never checked)"]);
+        Assert.True(openSince > lastJoin, $"the open decode span started at {openSince:O}, before the last join at {lastJoin:O}");
+        lock (open) Assert.Empty(open);
     }
 
     /// <summary>A 3-token request whose image only <paramref name="images"/> tracks (weakly); made here so no caller's frame holds it.</summary>
