@@ -18,7 +18,6 @@ internal sealed class ContinuousBench(BenchOptions options, LoadGenerator load, 
     public const int Seed = 14;
 
     private const string ModeVariable = "Florence2__Batching__Mode";
-    private const string BatchingModeField = "batching_mode";
 
     public async Task<ContinuousResult> RunAsync(string modelPath)
     {
@@ -35,7 +34,7 @@ internal sealed class ContinuousBench(BenchOptions options, LoadGenerator load, 
         {
             string? reported = await ReportedBatchingModeAsync(service.BaseAddress);
             modes.Add(new BatchingModeReport(mode, reported));
-            Console.WriteLine($"  {mode}: service pid {service.Pid}, reported {BatchingModeField}: {reported ?? "(not exposed)"}");
+            Console.WriteLine($"  {mode}: service pid {service.Pid}, reported batching.mode: {reported ?? "(not exposed)"}");
             await WarmUpAsync(service, traffic);
         }
 
@@ -95,36 +94,20 @@ internal sealed class ContinuousBench(BenchOptions options, LoadGenerator load, 
         await load.RunAsync(service.BaseAddress, load.Body(4, 1), options.BatchSize, options.BatchSize);
     }
 
-    /// <summary>
-    /// The batching mode the service says it runs, from <c>GET /v1/model</c> or <c>/health/ready</c>; null when neither
-    /// exposes one (older services: the phase still runs, the report says "not exposed").
-    /// </summary>
+    /// <summary>The batching mode the service says it runs (<c>batching.mode</c> of <c>GET /v1/model</c>); null when it does not say.</summary>
     private async Task<string?> ReportedBatchingModeAsync(Uri baseAddress)
     {
-        foreach (string path in new[] { "v1/model", "health/ready" })
+        try
         {
-            try
-            {
-                using var response = await http.GetAsync(new Uri(baseAddress, path));
-                if (!response.IsSuccessStatusCode) continue;
-                if (FindString(JsonNode.Parse(await response.Content.ReadAsStringAsync()), BatchingModeField) is { } mode) return mode;
-            }
-            catch (Exception ex) when (ex is HttpRequestException or JsonException)
-            {
-                // Not a JSON answer, or no such endpoint: look at the next one.
-            }
+            using var response = await http.GetAsync(new Uri(baseAddress, "v1/model"));
+            if (!response.IsSuccessStatusCode) return null;
+            return JsonNode.Parse(await response.Content.ReadAsStringAsync())?["batching"]?["mode"]?.GetValue<string>();
         }
-        return null;
+        catch (Exception ex) when (ex is HttpRequestException or JsonException or InvalidOperationException)
+        {
+            return null; // an older service without the endpoint: the phase still runs, the report says "not exposed"
+        }
     }
-
-    /// <summary>The first string property named <paramref name="name"/> anywhere in <paramref name="node"/>.</summary>
-    private static string? FindString(JsonNode? node, string name) => node switch
-    {
-        JsonObject o => o.Select(p => p.Key == name && p.Value is JsonValue v && v.TryGetValue(out string? s) ? s : FindString(p.Value, name))
-            .FirstOrDefault(s => s is not null),
-        JsonArray a => a.Select(n => FindString(n, name)).FirstOrDefault(s => s is not null),
-        _ => null,
-    };
 
     private static void Print(MixedRun r)
     {

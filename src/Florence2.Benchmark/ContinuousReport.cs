@@ -38,7 +38,7 @@ internal static class ContinuousReport
               $"{N(run.MeanBatchSize, "0.00")} | {N(run.MetricsMeanBatchSize, "0.00")} | {N(run.Joins, "0")} | {N(run.ServiceCpuMsPerRequest, "0")} |");
         }
         L("");
-        L("Batching mode the service reports (`batching_mode` in `GET /v1/model` or `/health/ready`): " +
+        L("Batching mode the service reports (`batching.mode` of `GET /v1/model`): " +
           string.Join("; ", c.Modes.Select(m => $"asked {m.Requested}, reported {m.Reported ?? "nothing (not exposed)"}")) + ".");
         L("");
         L("continuous_gain_mixed_c16 = continuous / cohort requests/s in the closed loop; short_p50_gain = cohort / continuous " +

@@ -20,7 +20,7 @@ internal sealed record MixedRun(string Mode, string Loop, int Clients, double? O
     public const string Open = "open";
 }
 
-/// <summary>A batching mode as asked of the service and as it reports it (null when it exposes no <c>batching_mode</c>).</summary>
+/// <summary>A batching mode as asked of the service and as it reports it (null when it does not say: <c>batching.mode</c> of <c>GET /v1/model</c>).</summary>
 internal sealed record BatchingModeReport(string Requested, string? Reported);
 
 /// <summary>

@@ -27,6 +27,7 @@ app.UseFlorence2OpenApi();
 
 app.MapHealthApi();
 app.MapMetricsApi();
+app.MapModelApi();
 app.MapTasksApi();
 app.MapDetectApi();
 app.MapCaptionApi();

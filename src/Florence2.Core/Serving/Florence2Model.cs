@@ -24,9 +24,9 @@ public sealed class Florence2Model : IAsyncDisposable
     private readonly ImagePreprocessor _images;
 
     private Florence2Model(ModelFolder folder, string id, Florence2EnginePool pool, DynamicBatcher batcher, SafeImageDecoder decoder,
-        ImagePreprocessor images)
+        ImagePreprocessor images, BatchingOptions batching)
     {
-        (_folder, Id, _pool, _batcher, _decoder, _images) = (folder, id, pool, batcher, decoder, images);
+        (_folder, Id, _pool, _batcher, _decoder, _images, Batching) = (folder, id, pool, batcher, decoder, images, batching);
     }
 
     /// <summary>The name reported with each answer.</summary>
@@ -52,6 +52,21 @@ public sealed class Florence2Model : IAsyncDisposable
 
     /// <summary>The batching mode in effect (continuous only when asked for and the model's decoder allows it).</summary>
     public BatchingMode BatchingMode => _batcher.Mode;
+
+    /// <summary>Why continuous batching, asked for, is not in effect (the decoder could not be rewritten); null otherwise.</summary>
+    public string? ContinuousBatchingUnavailable =>
+        Batching.Mode == BatchingMode.Continuous && BatchingMode != BatchingMode.Continuous
+            ? _pool.Primary.ContinuousDecodingUnavailable ?? "an instance does not accept joining requests"
+            : null;
+
+    /// <summary>The batching settings the model was loaded with.</summary>
+    public BatchingOptions Batching { get; }
+
+    /// <summary>Model instances (each a full set of sessions) serving the queue.</summary>
+    public int Instances => _pool.Engines.Count;
+
+    /// <summary>Requests the instances are running now.</summary>
+    public int RunningRequests => _batcher.RunningRequests;
 
     /// <summary>
     /// Resolves the folder (downloading it when no local path is set), opens the sessions, optionally warms every task
@@ -81,7 +96,7 @@ public sealed class Florence2Model : IAsyncDisposable
                 .ToArray();
             var batcher = new DynamicBatcher(settings.Batching, executors, time, loggers.CreateLogger<DynamicBatcher>(), metrics);
             string id = settings.Id ?? (string.IsNullOrWhiteSpace(settings.LocalPath) ? settings.Source.Repository.Split('/')[^1] : folder.Id);
-            return new Florence2Model(folder, id, pool, batcher, decoder, images);
+            return new Florence2Model(folder, id, pool, batcher, decoder, images, settings.Batching);
         }
         catch
         {
