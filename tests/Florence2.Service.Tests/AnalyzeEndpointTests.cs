@@ -72,6 +72,34 @@ public sealed class AnalyzeEndpointTests
         await response.AssertProblemAsync(HttpStatusCode.BadRequest, field);
     }
 
+    [Theory]
+    [InlineData("image/png", 406)]
+    [InlineData("image/*, application/json;q=0.5", 406)]
+    [InlineData("application/json, image/png;q=0.5", 200)]
+    [InlineData("text/html", 200)]
+    public async Task An_accept_that_prefers_an_image_is_refused_with_a_406_pointing_to_the_task_endpoints(string accept, int status)
+    {
+        await using var factory = Service();
+        using var client = await factory.CreateReadyClientAsync();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/analyze")
+        {
+            Content = TaskRequests.Json([TestImages.Png(64, 48)],
+                new Dictionary<string, object?> { ["tasks"] = new[] { "od" }, ["num_beams"] = 1, ["max_new_tokens"] = 2 }),
+        };
+        request.Headers.TryAddWithoutValidation("Accept", accept);
+
+        using var response = await client.SendAsync(request);
+
+        if (status == 200)
+        {
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+            return;
+        }
+        var problem = await response.AssertProblemAsync(HttpStatusCode.NotAcceptable, "Accept");
+        Assert.Contains("/v1/detect", (string?)problem["detail"], StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task Single_task_endpoints_point_tasks_to_analyze()
     {

@@ -30,10 +30,11 @@ public static class AnalyzeEndpoints
                 "are queued together so they share one vision-encoder pass (`vision_passes`). A `tasks` item is a task name (`od`) or an " +
                 "object with the task and its own inputs and settings (`{\"task\": \"phrase_grounding\", \"text\": \"a car\"}`); " +
                 "`num_beams`, `max_new_tokens`, `mask_format`, `min_score` and `logprobs` at the top apply to every task that sets none. " +
-                "In multipart/form-data, send one `tasks` field per item (names as they are, objects as JSON).")
+                "In multipart/form-data, send one `tasks` field per item (names as they are, objects as JSON). The answer is JSON: an " +
+                "`Accept` that prefers an image is a 406 (a task endpoint draws one task's answer on its image).")
             .Accepts<AnalyzeRequestForm>("multipart/form-data", "application/json")
             .Produces<AnalyzeResponse>(StatusCodes.Status200OK)
-            .ProducesInferenceProblems(notAcceptable: false)
+            .ProducesInferenceProblems(notAcceptable: true)
             .DisableAntiforgery();
         return app;
     }
@@ -48,6 +49,7 @@ internal sealed class AnalyzeRequestHandler(CallRunner runner, IOptions<LimitsOp
         try
         {
             var timeout = TaskRequestHandler.ReadTimeout(context.Request);
+            if (AnswerNegotiation.Choose(context.Request.Headers.Accept) is not null) throw AnswerNegotiation.JsonOnly("POST /v1/analyze");
             var call = await InferenceRequestReader.ReadAsync(context.Request, limits.Value, context.RequestAborted).ConfigureAwait(false);
             log.Set("Task", MetricsTask);
             log.Set("Images", call.Images.Count);

@@ -39,6 +39,11 @@ internal static class AnswerNegotiation
     public static ApiProblemException SeveralImages(int count) => NotAcceptable(
         $"An annotated image answers one image; this request sent {count}. Send them one per request, or ask for application/json.");
 
+    /// <summary>An endpoint that answers JSON only was asked for an image first.</summary>
+    public static ApiProblemException JsonOnly(string endpoint) => NotAcceptable(
+        $"{endpoint} answers application/json only; the Accept header prefers an image. An annotated image answers one task: " +
+        "ask a task endpoint (e.g. POST /v1/detect) for it, or accept application/json here.");
+
     private static ApiProblemException NotAcceptable(string detail) =>
         new(StatusCodes.Status406NotAcceptable, "Not acceptable", detail, "Accept");
 }
