@@ -32,7 +32,6 @@ public sealed partial class Florence2Engine
         /// </summary>
         private readonly Dictionary<int, EngineRequest> _unanswered = batch.Index().ToDictionary(p => p.Index, p => p.Item);
 
-        /// <summary>The outcomes of the batch's own requests; joiners' are reported through the callback only.</summary>
         private readonly EngineOutcome?[] _outcomes = new EngineOutcome?[batch.Count];
 
         /// <summary>The index the next joiner gets.</summary>
@@ -41,6 +40,10 @@ public sealed partial class Florence2Engine
 
         /// <summary>Positions in the shared self-attention cache (every row's history is right-aligned in it).</summary>
         private long _selfLength;
+
+        /// <summary>The span of the decoder steps since the batch's requests last changed by joining; null between.</summary>
+        private Activity? _decodeSpan;
+        private int _decodeSpanSteps;
 
         /// <summary>The outcomes of the batch's own requests, in order (joiners are reported through the callback only).</summary>
         public IReadOnlyList<EngineOutcome> Outcomes => _outcomes.Select(o => o!).ToArray();
@@ -200,10 +203,6 @@ public sealed partial class Florence2Engine
             }
             EndDecodeSpan();
         }
-
-        /// <summary>The span of the decoder steps since the batch's requests last changed by joining; null between.</summary>
-        private Activity? _decodeSpan;
-        private int _decodeSpanSteps;
 
         private void StartDecodeSpan(List<LiveRequest> live)
         {

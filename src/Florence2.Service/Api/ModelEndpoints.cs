@@ -23,7 +23,7 @@ public static class ModelEndpoints
         return app;
     }
 
-    public static ModelDescription Describe(Florence2Model model) => new(model.Id, model.Dtype, model.Provider, model.ProviderReason,
+    private static ModelDescription Describe(Florence2Model model) => new(model.Id, model.Dtype, model.Provider, model.ProviderReason,
         model.Instances,
         new BatchingDescription(Name(model.BatchingMode), Name(model.Batching.Mode), model.ContinuousBatchingUnavailable,
             model.Batching.MaxBatchSize, model.Batching.MaxQueueDelayMs, model.Batching.MaxQueueSize, model.QueueDepth,

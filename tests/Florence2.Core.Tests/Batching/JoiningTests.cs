@@ -213,9 +213,7 @@ public sealed class JoiningTests
         for (int i = 0; i < 20; i++) await Submit(harness.Batcher, images).Within();
 
         Assert.Equal(1, executor.Batches); // every one of them joined the batch that is still running
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
+        Reachability.CollectFully();
         Assert.Equal(0, images.Count(image => image.IsAlive));
     }
 

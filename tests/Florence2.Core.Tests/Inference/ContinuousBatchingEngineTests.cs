@@ -133,7 +133,7 @@ public sealed class ContinuousBatchingEngineTests
             calls++;
             if (calls == 50)
             {
-                (answeredWhenChecked, retained) = (answered.Count, StillReachable(images, answered));
+                (answeredWhenChecked, retained) = (answered.Count, Reachability.StillAlive(images.Where(p => answered.Contains(p.Key))));
             }
             return calls % 4 == 0 && calls < 40 ? [ShortJoiner(calls, images)] : [];
         }, onAnswered: answered.Add);
@@ -190,15 +190,6 @@ public sealed class ContinuousBatchingEngineTests
         var request = Request(seed, Prompts[seed % Prompts.Length], new GenerationSettings { IgnoreEos = true, MaxNewTokens = 3 });
         images[images.Count + 1] = new WeakReference(request.Image); // joiners get indexes 1, 2, … after the one batch request
         return request;
-    }
-
-    /// <summary>The answered requests whose images a full collection leaves alive.</summary>
-    private static int[] StillReachable(Dictionary<int, WeakReference> images, List<int> answered)
-    {
-        GC.Collect();
-        GC.WaitForPendingFinalizers();
-        GC.Collect();
-        return [.. answered.Where(index => images.TryGetValue(index, out var image) && image.IsAlive)];
     }
 
     /// <summary>Runs a batch that <paramref name="joiners"/> may join; returns every outcome in index order, each reported once.</summary>
