@@ -121,6 +121,11 @@ public sealed class TaskMatrixTests(TinyService service) : IClassFixture<TinySer
             Assert.Equal(task.Name, (string?)entry!["name"]);
             Assert.Equal("/v1/" + task.Family.ToString().ToLowerInvariant(), (string?)entry["endpoint"]);
             Assert.Equal(task.InputKind.ToString().ToLowerInvariant(), (string?)entry["input"]);
+            string[] masks = task.PostProcessing is PostProcessingType.Polygons or PostProcessingType.DescriptionWithPolygons
+                or PostProcessingType.DescriptionWithBboxesOrPolygons ? ["polygon", "rle", "png"] : [];
+            Assert.Equal(masks, entry["mask_formats"]!.AsArray().Select(f => (string?)f));
         }
+        Assert.Equal(["referring_expression_segmentation", "region_to_segmentation", "open_vocabulary_detection"],
+            tasks.Where(t => t!["mask_formats"]!.AsArray().Count > 0).Select(t => (string?)t!["name"]));
     }
 }

@@ -32,7 +32,7 @@ public static class TaskEndpoints
         group.MapGet("", () => TypedResults.Ok(new TaskList(TaskCatalog.All.Select(Describe).ToList())))
             .WithName("ListTasks")
             .WithSummary("List the tasks")
-            .WithDescription("Every Florence-2 task with its token, family, endpoint and what it needs besides the image.");
+            .WithDescription("Every Florence-2 task with its token, family, endpoint, what it needs besides the image, and the mask formats it offers.");
         group.MapPost("/{task}", (HttpContext context, string task, TaskRequestHandler handler) => handler.HandleByPathAsync(context, task))
             .WithRequestDocs("RunTask", "Run any task",
                 "Runs the task named in the path (friendly name such as `od` or token such as `<OD>`; 404 if unknown). " + TaskTable(null))
@@ -51,7 +51,8 @@ public static class TaskEndpoints
     }
 
     public static TaskDescription Describe(Florence2Task task) => new(task.Name, task.Token, TaskCatalog.FamilyName(task.Family),
-        TaskCatalog.RouteOf(task.Family), task.InputKind.ToString().ToLowerInvariant(), task.Description);
+        TaskCatalog.RouteOf(task.Family), task.InputKind.ToString().ToLowerInvariant(), task.Description,
+        MaskFormats.AppliesTo(task) ? MaskFormats.Names : []);
 
     private static IEndpointRouteBuilder MapFamily(this IEndpointRouteBuilder app, TaskFamily family, string summary)
     {

@@ -7,7 +7,12 @@ namespace Florence2.Service.Contracts;
 /// <param name="Endpoint">The family endpoint that runs it.</param>
 /// <param name="Input">none, text or region: what the task needs besides the image.</param>
 /// <param name="Description">What it returns.</param>
-public sealed record TaskDescription(string Name, string Token, string Family, string Endpoint, string Input, string Description);
+/// <param name="MaskFormats">
+/// The values of <c>mask_format</c> that change this task's answer (polygon, rle, png); empty when the task answers
+/// no polygons, where only the default is accepted.
+/// </param>
+public sealed record TaskDescription(string Name, string Token, string Family, string Endpoint, string Input, string Description,
+    IReadOnlyList<string> MaskFormats);
 
 /// <summary>The task list.</summary>
 public sealed record TaskList(IReadOnlyList<TaskDescription> Tasks);

@@ -25,6 +25,14 @@ public sealed class PlaygroundBrowserTests : IAsyncLifetime
     private const string OdScript =
         "<s>car<loc_53><loc_333><loc_933><loc_774>wheel<loc_184><loc_652><loc_284><loc_785>wheel<loc_700><loc_652><loc_800><loc_785>";
 
+    /// <summary>
+    /// One instance of two overlapping quadrilaterals on 640×480: about (64, 53)-(327, 243) and (186, 139)-(455, 336).
+    /// No three coordinates repeat in order: the model's no_repeat_ngram_size of 3 would ban the repeat.
+    /// </summary>
+    private const string OverlappingQuadsScript =
+        "<s><poly><loc_100><loc_110><loc_500><loc_120><loc_510><loc_505><loc_90><loc_495>" +
+        "<sep><loc_300><loc_310><loc_700><loc_290><loc_710><loc_700><loc_290><loc_690></poly>";
+
     /// <summary>Environment variable that makes the first test write its screenshot over the README's picture.</summary>
     public const string UpdateScreenshotVariable = "FLORENCE2_UPDATE_SCREENSHOT";
 
@@ -110,6 +118,71 @@ public sealed class PlaygroundBrowserTests : IAsyncLifetime
         Assert.Contains("/v1/tasks/region_to_category", await page.TextAsync("#curl"), StringComparison.Ordinal);
         Assert.Contains("\"<REGION_TO_CATEGORY>\"", await page.TextAsync("#json"), StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Asked for RLE or PNG masks, the page fills the mask the service rasterised (the union of the instance's
+    /// polygons, so their overlap is tinted once) and both formats draw the same pixels; with polygons only, each
+    /// polygon is filled on its own and the overlap is tinted twice. The control shows only for tasks with masks.
+    /// </summary>
+    [ChromiumFact]
+    public async Task Rle_and_png_masks_are_filled_as_the_service_rasterised_them()
+    {
+        var recorder = new RequestRecorder();
+        await using var service = await LoopbackService.StartAsync(Settings.Of(SmallBudget), OverlappingQuadsScript, recorder.Register);
+        var page = await PlaygroundPage.OpenAsync(Browser, service.Address);
+        await page.WaitForTaskAsync("referring_expression_segmentation");
+        await page.ChooseImageAsync(Image, 640);
+        await page.SelectTaskAsync("od");
+        Assert.False(await page.IsVisibleAsync("#mask-format"), "od answers no polygons, so it offers no masks");
+        await page.SelectTaskAsync("referring_expression_segmentation");
+        Assert.True(await page.IsVisibleAsync("#mask-format"), "segmentation offers masks");
+        await page.TypeAsync("#text", "the windows");
+
+        var digests = new Dictionary<string, string>();
+        var pixels = new Dictionary<string, int[][]>();
+        (int X, int Y) overlap = (256, 192), firstOnly = (120, 90), outside = (600, 420);   // far from every edge
+        foreach (string format in new[] { "polygon", "rle", "png" })
+        {
+            await page.SelectAsync("#mask-format", format);
+            Assert.StartsWith("done:", await page.RunAsync(), StringComparison.Ordinal);
+            digests[format] = await page.CanvasDigestAsync();
+            pixels[format] = [await page.PixelAsync(overlap.X, overlap.Y), await page.PixelAsync(firstOnly.X, firstOnly.Y),
+                await page.PixelAsync(outside.X, outside.Y)];
+        }
+
+        string[] sent = [.. recorder.Bodies];
+        Assert.Equal(3, sent.Length);
+        Assert.DoesNotContain("name=\"mask_format\"", sent[0], StringComparison.Ordinal);
+        Assert.Contains("name=\"mask_format\"\r\n\r\nrle\r\n", sent[1], StringComparison.Ordinal);
+        Assert.Contains("name=\"mask_format\"\r\n\r\npng\r\n", sent[2], StringComparison.Ordinal);
+        Assert.Contains("--form-string 'mask_format=png'", await page.TextAsync("#curl"), StringComparison.Ordinal);
+        Assert.Contains("\"mask_png\"", await page.TextAsync("#json"), StringComparison.Ordinal);
+        Assert.Equal(digests["rle"], digests["png"]);
+        Assert.NotEqual(digests["polygon"], digests["png"]);
+
+        using var input = SixLabors.ImageSharp.Image.Load<Rgb24>(Image);
+        var colour = LabelColors.Of("");
+        int[] Tinted(int[] under) => [Blend(colour.R, under[0]), Blend(colour.G, under[1]), Blend(colour.B, under[2])];
+        int[] Original((int X, int Y) at) => [input[at.X, at.Y].R, input[at.X, at.Y].G, input[at.X, at.Y].B];
+        int[] once = Tinted(Original(overlap)), twice = Tinted(once);
+        Assert.True(Distance(once, twice) > 6, "the overlap's colour tells one fill from two");
+        foreach (string format in new[] { "rle", "png" })
+        {
+            AssertNear(once, pixels[format][0], $"{format}: the overlap is filled once");
+            AssertNear(Tinted(Original(firstOnly)), pixels[format][1], $"{format}: inside one polygon");
+            AssertNear(Original(outside), pixels[format][2], $"{format}: outside both polygons");
+        }
+        AssertNear(twice, pixels["polygon"][0], "polygons only: each polygon is filled, so the overlap twice");
+        AssertNear(Tinted(Original(firstOnly)), pixels["polygon"][1], "polygons only: inside one polygon");
+    }
+
+    /// <summary>The page fills with alpha 0x60 over the image (source-over).</summary>
+    private static int Blend(byte colour, int under) => (int)Math.Round((colour * 0x60 / 255.0) + (under * (1 - (0x60 / 255.0))));
+
+    private static int Distance(int[] a, int[] b) => Enumerable.Range(0, 3).Max(i => Math.Abs(a[i] - b[i]));
+
+    private static void AssertNear(int[] expected, int[] actual, string what) =>
+        Assert.True(Distance(expected, actual) <= 2, $"{what}: expected about {string.Join(",", expected)}, the canvas has {string.Join(",", actual)}");
 
     [ChromiumFact]
     public async Task With_keys_on_a_wrong_key_shows_the_401_problem_and_the_right_one_runs()

@@ -37,7 +37,10 @@ public sealed class PlaygroundPage(IPage page)
             new WaitForFunctionOptions { Timeout = Limit });
     }
 
-    public Task SelectTaskAsync(string task) => page.SelectAsync("#task", task);
+    public Task SelectTaskAsync(string task) => SelectAsync("#task", task);
+
+    /// <summary>Picks <paramref name="value"/> in a select, as a user does (the page sees a change event).</summary>
+    public Task SelectAsync(string selector, string value) => page.SelectAsync(selector, value);
 
     public async Task TypeAsync(string selector, string text)
     {
@@ -97,6 +100,14 @@ public sealed class PlaygroundPage(IPage page)
     public async Task<int[]> PixelAsync(int x, int y) =>
         await page.EvaluateFunctionAsync<int[]>(
             "(x, y) => Array.from(document.getElementById('canvas').getContext('2d').getImageData(x, y, 1, 1).data)", x, y);
+
+    /// <summary>A SHA-256 of the canvas's RGBA pixels: equal digests are equal drawings.</summary>
+    public Task<string> CanvasDigestAsync() =>
+        page.EvaluateExpressionAsync<string>(
+            "(async () => { const c = document.getElementById('canvas'); " +
+            "const pixels = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; " +
+            "const digest = new Uint8Array(await crypto.subtle.digest('SHA-256', pixels)); " +
+            "return Array.from(digest, b => b.toString(16).padStart(2, '0')).join(''); })()");
 
     public Task<string> TextAsync(string selector) =>
         page.EvaluateFunctionAsync<string>("s => document.querySelector(s)?.textContent ?? ''", selector);

@@ -7,6 +7,10 @@
   const canvas = $("canvas");
   const context = canvas.getContext("2d");
   const state = { file: null, bitmap: null, tasks: [], answer: null, region: null, drag: null };
+  // Segments' filled masks, once decoded from the answer's rle or mask_png (drawn instead of filling the polygons).
+  const maskLayers = new WeakMap();
+  const FILL_ALPHA = 0x60;
+  const MASK_FORMAT_NAMES = { polygon: "polygons only (default)", rle: "COCO RLE", png: "PNG" };
 
   // One colour per label, exactly as the service draws annotated images (Florence2.Drawing.LabelColors): the hue is
   // the FNV-1a hash of the label's UTF-8 bytes modulo 360, saturation 0.85, value 0.95.
@@ -109,6 +113,12 @@
     $("task-description").textContent = task ? task.description : "";
     $("text-row").hidden = task?.input !== "text";
     $("region-row").hidden = task?.input !== "region";
+    const formats = task?.mask_formats ?? [];
+    const masks = $("mask-format");
+    const chosen = masks.value || "polygon";
+    masks.replaceChildren(...formats.map((format) => new Option(MASK_FORMAT_NAMES[format] ?? format, format)));
+    masks.value = formats.includes(chosen) ? chosen : (formats[0] ?? "");
+    $("mask-row").hidden = formats.length === 0;
     redraw();
   }
 
@@ -216,12 +226,14 @@
     context.lineJoin = "miter";
     for (const segment of (result.segments ?? []).filter(shown)) {
       const colour = labelColour(segment.label ?? "");
+      const layer = maskLayers.get(segment);
+      if (layer) context.drawImage(layer, 0, 0);
       let anchor = null;
       for (const polygon of segment.polygons ?? []) {
         if (polygon.length < 2) continue;
         const path = polygonPath(polygon);
-        context.fillStyle = css(colour, 0x60 / 255);
-        context.fill(path, "evenodd");
+        context.fillStyle = css(colour, FILL_ALPHA / 255);
+        if (!layer) context.fill(path, "evenodd");
         context.strokeStyle = css(colour);
         context.stroke(path);
         anchor ??= polygon.reduce((best, p) => (p.x + p.y < best.x + best.y ? p : best));
@@ -254,6 +266,74 @@
       context.fillRect(left, top, width, height);
       context.fillStyle = darkTextOn(tag.colour) ? "#000000" : "#ffffff";
       context.fillText(tag.text, left + scale.padding, top + scale.padding + scale.font * 0.1);
+    }
+  }
+
+  // ---- masks: the service's own rasterisation, so overlapping polygons are filled once (their union) ----
+  // COCO's compressed counts string (pycocotools rleFrString): 5 bits a character from '0', 0x20 continues,
+  // 0x10 in the last character is the sign; from the fourth count on, each is a delta from the count two before.
+  function rleCounts(text) {
+    const counts = [];
+    let position = 0;
+    while (position < text.length) {
+      let value = 0, shift = 0, more = true;
+      while (more) {
+        const chunk = text.charCodeAt(position++) - 48;
+        value |= (chunk & 0x1f) << shift;
+        shift += 5;
+        more = (chunk & 0x20) !== 0;
+        if (!more && (chunk & 0x10) !== 0) value |= -1 << shift;
+      }
+      if (counts.length > 2) value += counts[counts.length - 2];
+      counts.push(value);
+    }
+    return counts;
+  }
+
+  // Runs alternate outside/inside, starting outside, down the columns (column-major, as COCO stores them).
+  function maskFromRle(rle) {
+    const [height, width] = rle.size;
+    const inside = new Uint8Array(width * height);
+    let index = 0, set = false;
+    for (const run of rleCounts(rle.counts)) {
+      if (set) for (let i = index; i < index + run; i++) inside[(i % height) * width + Math.floor(i / height)] = 1;
+      index += run;
+      set = !set;
+    }
+    return { width, height, inside };
+  }
+
+  async function maskFromPng(base64) {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: "image/png" }),
+      { colorSpaceConversion: "none", premultiplyAlpha: "none" });
+    const scratch = new OffscreenCanvas(bitmap.width, bitmap.height).getContext("2d");
+    scratch.drawImage(bitmap, 0, 0);
+    const pixels = scratch.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    const inside = new Uint8Array(bitmap.width * bitmap.height);
+    for (let i = 0; i < inside.length; i++) inside[i] = pixels[i * 4] >= 128 ? 1 : 0;
+    return { width: bitmap.width, height: bitmap.height, inside };
+  }
+
+  function tinted(mask, [r, g, b]) {
+    const layer = new OffscreenCanvas(mask.width, mask.height);
+    const layerContext = layer.getContext("2d");
+    const image = layerContext.createImageData(mask.width, mask.height);
+    for (let i = 0; i < mask.inside.length; i++) {
+      if (!mask.inside[i]) continue;
+      image.data[i * 4] = r;
+      image.data[i * 4 + 1] = g;
+      image.data[i * 4 + 2] = b;
+      image.data[i * 4 + 3] = FILL_ALPHA;
+    }
+    layerContext.putImageData(image, 0, 0);
+    return layer;
+  }
+
+  async function prepareMasks(result) {
+    for (const segment of result?.segments ?? []) {
+      const mask = segment.rle ? maskFromRle(segment.rle) : segment.mask_png ? await maskFromPng(segment.mask_png) : null;
+      if (mask) maskLayers.set(segment, tinted(mask, labelColour(segment.label ?? "")));
     }
   }
 
@@ -325,6 +405,8 @@
     // Empty numbers are left out: the service then takes the model's beams and its own token limit.
     if ($("beams").value) fields.push(["num_beams", $("beams").value]);
     if ($("max-tokens").value) fields.push(["max_new_tokens", $("max-tokens").value]);
+    const maskFormat = $("mask-format").value;
+    if (!$("mask-row").hidden && maskFormat && maskFormat !== "polygon") fields.push(["mask_format", maskFormat]);
     const body = new FormData();
     const fileName = state.file.name || "image.png";
     body.append("image", state.file, fileName);
@@ -344,9 +426,15 @@
         return;
       }
       const answer = await response.json();
+      let unreadMasks = "";
+      try {
+        await prepareMasks(answer.result);
+      } catch (error) {
+        unreadMasks = ` The masks could not be read (${error.message}); the polygons are filled instead.`;
+      }
       showAnswer(answer, answer);
       redraw();
-      setStatus(`${task.name}: done in ${answer.timings.total_ms} ms.`, "done");
+      setStatus(`${task.name}: done in ${answer.timings.total_ms} ms.${unreadMasks}`, "done");
     } catch (error) {
       setStatus(`The request failed: ${error.message}`, "error");
     } finally {
