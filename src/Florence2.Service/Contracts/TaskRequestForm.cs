@@ -1,7 +1,7 @@
 namespace Florence2.Service.Contracts;
 
 /// <summary>Fields of a task request. As multipart/form-data: the <c>image</c> file part (repeat it for several images) plus these fields.</summary>
-public sealed class TaskRequestForm
+public sealed class TaskRequestForm : TaskSettings
 {
     /// <summary>The image (JPEG, PNG or WebP). Repeat the part to send several images; answers come back in order.</summary>
     public required IFormFile Image { get; init; }
@@ -14,29 +14,10 @@ public sealed class TaskRequestForm
 
     /// <summary>Region for region tasks: <c>x1,y1,x2,y2</c> in pixels of the image, or four <c>&lt;loc_N&gt;</c> tokens.</summary>
     public string? Region { get; init; }
-
-    /// <summary>Beams for beam search, 1–8 (1 = greedy). Default from generation_config.json (3).</summary>
-    public int? NumBeams { get; init; }
-
-    /// <summary>Token budget, 1–1024. Default 1024.</summary>
-    public int? MaxNewTokens { get; init; }
-
-    /// <summary>
-    /// Segmentation masks besides the polygons: <c>polygon</c> (default: polygons, box and area), <c>rle</c> (COCO
-    /// compressed RLE) or <c>png</c> (base64 single-channel PNG, 255 inside). For the segmentation tasks and
-    /// open-vocabulary detection.
-    /// </summary>
-    public string? MaskFormat { get; init; }
-
-    /// <summary>Confidence threshold, 0–1: detections, OCR lines and segments whose <c>score</c> is below it are left out of <c>result</c> (<c>hf</c> and <c>raw</c> stay complete). Default: keep all.</summary>
-    public double? MinScore { get; init; }
-
-    /// <summary>true: the answer also lists every generated token with its text and log-probability (<c>tokens</c>). Default false.</summary>
-    public bool? Logprobs { get; init; }
 }
 
 /// <summary>A task request as application/json: the image(s) base64-encoded, the other fields as in the form.</summary>
-public sealed class TaskRequestJson
+public sealed class TaskRequestJson : TaskSettings
 {
     /// <summary>One image, base64 (a <c>data:image/...;base64,</c> prefix is accepted).</summary>
     public string? Image { get; init; }
@@ -52,19 +33,4 @@ public sealed class TaskRequestJson
 
     /// <summary>Region as <c>"x1,y1,x2,y2"</c> or <c>[x1, y1, x2, y2]</c> in pixels, or four <c>&lt;loc_N&gt;</c> tokens.</summary>
     public System.Text.Json.JsonElement? Region { get; init; }
-
-    /// <summary>Beams, 1–8 (1 = greedy).</summary>
-    public int? NumBeams { get; init; }
-
-    /// <summary>Token budget, 1–1024.</summary>
-    public int? MaxNewTokens { get; init; }
-
-    /// <summary><c>polygon</c> (default), <c>rle</c> or <c>png</c>: see the form's field.</summary>
-    public string? MaskFormat { get; init; }
-
-    /// <summary>Confidence threshold, 0–1: instances whose <c>score</c> is below it are left out of <c>result</c> (not of <c>hf</c> or <c>raw</c>).</summary>
-    public double? MinScore { get; init; }
-
-    /// <summary>true: the answer also lists every generated token with its text and log-probability (<c>tokens</c>).</summary>
-    public bool? Logprobs { get; init; }
 }

@@ -10,8 +10,9 @@ namespace Florence2.Service.OpenApi;
 
 /// <summary>
 /// Makes the service's own schemas say what the JSON always holds: a member that is never null is always written
-/// (null members are omitted), so it is <c>required</c>; and <see cref="TaskResponse.Hf"/> gets an example of the
-/// Hugging Face dictionary it carries.
+/// (null members are omitted), so it is <c>required</c>; <see cref="TaskResponse.Hf"/> gets an example of the
+/// Hugging Face dictionary it carries; and request bodies list the image and inputs before the
+/// <see cref="TaskSettings"/> (Swashbuckle puts a base class's properties first), as a form is filled in.
 /// </summary>
 internal sealed class ContractSchemaFilter : ISchemaFilter
 {
@@ -29,6 +30,9 @@ internal sealed class ContractSchemaFilter : ISchemaFilter
         if (properties.TryGetValue(Serving.RequestFields.MaskFormat, out var maskFormat) && maskFormat is OpenApiSchema maskSchema)
             maskSchema.Enum = [.. Tasks.MaskFormats.Names.Select(name => (JsonNode)JsonValue.Create(name))];
 
+        if (context.Type.IsSubclassOf(typeof(TaskSettings)))
+            own.Properties = SettingsLast(properties);
+
         if (context.Type == typeof(TaskResponse) && properties.TryGetValue("hf", out var hf) && hf is OpenApiSchema hfSchema)
             hfSchema.Examples = [new JsonObject
             {
@@ -38,6 +42,12 @@ internal sealed class ContractSchemaFilter : ISchemaFilter
                     ["labels"] = new JsonArray("car"),
                 },
             }];
+    }
+
+    private static Dictionary<string, IOpenApiSchema> SettingsLast(IDictionary<string, IOpenApiSchema> properties)
+    {
+        var settings = typeof(TaskSettings).GetProperties().Select(p => JsonNamingPolicy.SnakeCaseLower.ConvertName(p.Name)).ToHashSet();
+        return properties.OrderBy(p => settings.Contains(p.Key)).ToDictionary();   // a stable sort: each group keeps its order
     }
 
     /// <summary>
