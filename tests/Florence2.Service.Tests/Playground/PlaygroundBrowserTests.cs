@@ -40,26 +40,19 @@ public sealed class PlaygroundBrowserTests : IAsyncLifetime
 
     private static readonly (string, object) SmallBudget = ("Florence2:Limits:MaxNewTokens", 64);
 
-    private readonly string _scratch = Path.Combine(Path.GetTempPath(), "florence2-playground-" + Guid.NewGuid().ToString("N"));
-    private IBrowser? _browser;
+    private const string ImageFile = "street.png";
+    private ChromiumSession? _session;
 
-    private string Image => Path.Combine(_scratch, "street.png");
+    public async Task InitializeAsync() =>
+        _session = await ChromiumSession.StartAsync("playground", new Dictionary<string, byte[]> { [ImageFile] = PlaygroundScene.Png() });
 
-    public async Task InitializeAsync()
-    {
-        if (Chromium.ExecutablePath is null) return;   // the test itself reports it (skip, or a failure in CI)
-        Directory.CreateDirectory(_scratch);
-        await File.WriteAllBytesAsync(Image, PlaygroundScene.Png());
-        _browser = await Chromium.LaunchAsync(Path.Combine(_scratch, "profile"));
-    }
+    public Task DisposeAsync() => _session?.DisposeAsync().AsTask() ?? Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null) await _browser.CloseAsync();
-        if (Directory.Exists(_scratch)) Directory.Delete(_scratch, recursive: true);
-    }
+    private ChromiumSession Session => _session ?? throw new InvalidOperationException("InitializeAsync has not run.");
 
-    private IBrowser Browser => _browser ?? throw new InvalidOperationException(Chromium.Missing);
+    private string Image => Path.Combine(Session.Scratch, ImageFile);
+
+    private IBrowser Browser => Session.Browser;
 
     [ChromiumFact]
     public async Task Od_draws_the_box_in_the_label_colour_and_leaves_the_rest_of_the_image_alone()
@@ -216,7 +209,7 @@ public sealed class PlaygroundBrowserTests : IAsyncLifetime
     {
         string path = Environment.GetEnvironmentVariable(UpdateScreenshotVariable) == "1"
             ? Path.Combine(Florence2.Tests.RepositoryRoot.Path, ScreenshotPath)
-            : Path.Combine(_scratch, "playground.png");
+            : Path.Combine(Session.Scratch, "playground.png");
         Directory.CreateDirectory(Path.GetDirectoryName(path)!);
         await page.Page.ScreenshotAsync(path);
         var info = SixLabors.ImageSharp.Image.Identify(path);

@@ -52,3 +52,36 @@ public sealed class ChromiumFactAttribute : FactAttribute
         if (Chromium.ExecutablePath is null && !Chromium.Required) Skip = Chromium.Missing + " (In CI, CI=true, this test fails instead.)";
     }
 }
+
+/// <summary>
+/// What a browser test class holds for its tests: a headless Chromium and a scratch folder (its profile and the
+/// test's files), both gone at dispose. Without Chromium on the machine there is no browser and <see cref="Browser"/>
+/// throws (the <see cref="ChromiumFactAttribute"/> tests have been skipped, or fail in CI).
+/// </summary>
+public sealed class ChromiumSession : IAsyncDisposable
+{
+    private readonly IBrowser? _browser;
+
+    private ChromiumSession(string scratch, IBrowser? browser) => (Scratch, _browser) = (scratch, browser);
+
+    /// <summary>The scratch folder, created empty.</summary>
+    public string Scratch { get; }
+
+    public IBrowser Browser => _browser ?? throw new InvalidOperationException(Chromium.Missing);
+
+    /// <summary>Makes the scratch folder, writes the test's <paramref name="files"/> there, and starts the browser.</summary>
+    public static async Task<ChromiumSession> StartAsync(string name, IReadOnlyDictionary<string, byte[]> files)
+    {
+        string scratch = Path.Combine(Path.GetTempPath(), $"florence2-{name}-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(scratch);
+        foreach (var (file, bytes) in files) await File.WriteAllBytesAsync(Path.Combine(scratch, file), bytes);
+        var browser = Chromium.ExecutablePath is null ? null : await Chromium.LaunchAsync(Path.Combine(scratch, "profile"));
+        return new ChromiumSession(scratch, browser);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_browser is not null) await _browser.CloseAsync();
+        if (Directory.Exists(Scratch)) Directory.Delete(Scratch, recursive: true);
+    }
+}

@@ -17,24 +17,17 @@ public sealed class SwaggerUiTests : IAsyncLifetime
     /// <summary>A small budget keeps the tiny model quick; the form's max_new_tokens example follows the limit.</summary>
     private static readonly (string, object) SmallBudget = ("Florence2:Limits:MaxNewTokens", 16);
 
-    private readonly string _scratch = Path.Combine(Path.GetTempPath(), "florence2-swagger-ui-" + Guid.NewGuid().ToString("N"));
-    private IBrowser? _browser;
+    private const string ImageFile = "image.png";
+    private ChromiumSession? _session;
 
-    private string Image => Path.Combine(_scratch, "image.png");
+    public async Task InitializeAsync() =>
+        _session = await ChromiumSession.StartAsync("swagger-ui", new Dictionary<string, byte[]> { [ImageFile] = TestImages.Png(64, 48) });
 
-    public async Task InitializeAsync()
-    {
-        if (Chromium.ExecutablePath is null) return;   // the test itself reports it (skip, or a failure in CI)
-        Directory.CreateDirectory(_scratch);
-        await File.WriteAllBytesAsync(Image, TestImages.Png(64, 48));
-        _browser = await Chromium.LaunchAsync(Path.Combine(_scratch, "profile"));
-    }
+    public Task DisposeAsync() => _session?.DisposeAsync().AsTask() ?? Task.CompletedTask;
 
-    public async Task DisposeAsync()
-    {
-        if (_browser is not null) await _browser.CloseAsync();
-        if (Directory.Exists(_scratch)) Directory.Delete(_scratch, recursive: true);
-    }
+    private ChromiumSession Session => _session ?? throw new InvalidOperationException("InitializeAsync has not run.");
+
+    private string Image => Path.Combine(Session.Scratch, ImageFile);
 
     [ChromiumFact]
     public async Task Every_post_operation_answers_200_from_its_defaults_and_a_chosen_file()
@@ -82,7 +75,7 @@ public sealed class SwaggerUiTests : IAsyncLifetime
         Assert.Contains("<OD>", body, StringComparison.Ordinal);
     }
 
-    private IBrowser Browser => _browser ?? throw new InvalidOperationException(Chromium.Missing);
+    private IBrowser Browser => Session.Browser;
 
     /// <summary>The element ids of the document's POST operations, as Swagger UI names them.</summary>
     private static async Task<IReadOnlyList<string>> PostOperationsAsync(LoopbackService service)
