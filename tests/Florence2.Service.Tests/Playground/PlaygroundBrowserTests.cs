@@ -86,6 +86,16 @@ public sealed class PlaygroundBrowserTests : IAsyncLifetime
         Assert.Contains($"{service.Address}v1/tasks/od", curl, StringComparison.Ordinal);
         Assert.Contains("-F 'image=@street.png'", curl, StringComparison.Ordinal);
 
+        // Save as PNG: the picture at the image's own size, with the box drawn as on the canvas.
+        using (var saved = SixLabors.ImageSharp.Image.Load<Rgba32>(await page.SaveImageAsync(Path.Combine(Session.Scratch, "saved"), "street-od.png")))
+        {
+            Assert.Equal((640, 480), (saved.Width, saved.Height));
+            foreach (var (x, y) in new[] { (34, 300), (597, 250), (300, 160), (300, 371) })
+                Assert.Equal(new Rgba32(r, g, b, 255), saved[x, y]);
+            var away = input[620, 20];
+            Assert.True(Math.Abs(saved[620, 20].R - away.R) <= 2 && Math.Abs(saved[620, 20].B - away.B) <= 2, $"(620, 20) is {saved[620, 20]} saved, {away} in the image");
+        }
+
         await TakeScreenshotAsync(page);
     }
 

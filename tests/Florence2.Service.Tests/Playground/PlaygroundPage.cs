@@ -101,6 +101,21 @@ public sealed class PlaygroundPage(IPage page)
         await page.EvaluateFunctionAsync<int[]>(
             "(x, y) => Array.from(document.getElementById('canvas').getContext('2d').getImageData(x, y, 1, 1).data)", x, y);
 
+    /// <summary>
+    /// Presses "Save as PNG" with this page's downloads going to <paramref name="folder"/>, and returns the path of
+    /// <paramref name="expectedName"/> there once Chromium has finished writing it (it renames a partial file at the end).
+    /// </summary>
+    public async Task<string> SaveImageAsync(string folder, string expectedName)
+    {
+        Directory.CreateDirectory(folder);
+        await page.Client.SendAsync("Page.setDownloadBehavior", new Dictionary<string, object> { ["behavior"] = "allow", ["downloadPath"] = folder });
+        await page.ClickAsync("#save-image");
+        string saved = Path.Combine(folder, expectedName);
+        await Florence2.Tests.Eventually.TrueAsync(() => File.Exists(saved), $"{expectedName} saved in {folder} (there: " +
+            string.Join(", ", Directory.EnumerateFiles(folder).Select(Path.GetFileName)) + ")", SwaggerUiPage.HangLimit);
+        return saved;
+    }
+
     /// <summary>A SHA-256 of the canvas's RGBA pixels: equal digests are equal drawings.</summary>
     public Task<string> CanvasDigestAsync() =>
         page.EvaluateExpressionAsync<string>(

@@ -6,7 +6,7 @@
   const $ = (id) => document.getElementById(id);
   const canvas = $("canvas");
   const context = canvas.getContext("2d");
-  const state = { file: null, bitmap: null, tasks: [], answer: null, region: null, drag: null };
+  const state = { file: null, bitmap: null, tasks: [], answer: null, answeredTask: null, region: null, drag: null };
   // Segments' filled masks, once decoded from the answer's rle or mask_png (drawn instead of filling the polygons).
   const maskLayers = new WeakMap();
   const FILL_ALPHA = 0x60;
@@ -131,7 +131,8 @@
     }
     try {
       const bitmap = await createImageBitmap(file);
-      Object.assign(state, { file, bitmap, answer: null, region: null });
+      Object.assign(state, { file, bitmap, answer: null, answeredTask: null, region: null });
+      $("save-image").disabled = false;
       canvas.width = bitmap.width;
       canvas.height = bitmap.height;
       $("region").value = "";
@@ -426,6 +427,7 @@
         return;
       }
       const answer = await response.json();
+      state.answeredTask = task.name;
       let unreadMasks = "";
       try {
         await prepareMasks(answer.result);
@@ -440,6 +442,24 @@
     } finally {
       $("run").disabled = false;
     }
+  }
+
+  // The canvas as it is (the image at its own size, the answer drawn on it), named after the image and the task.
+  function saveImage() {
+    if (!state.bitmap) return;
+    const stem = (state.file?.name || "image").replace(/\.[^.]*$/, "") || "image";
+    const name = state.answer && state.answeredTask ? `${stem}-${state.answeredTask}.png` : `${stem}.png`;
+    canvas.toBlob((blob) => {
+      if (!blob) {
+        setStatus("The picture could not be saved.", "error");
+        return;
+      }
+      const link = document.createElement("a");
+      link.href = URL.createObjectURL(blob);
+      link.download = name;
+      link.click();
+      setTimeout(() => URL.revokeObjectURL(link.href), 60000);
+    }, "image/png");
   }
 
   async function copy(id, button) {
@@ -474,6 +494,7 @@
     if (state.tasks.length === 0) loadTasks();
   });
   $("copy-json").addEventListener("click", (e) => copy("json", e.currentTarget));
+  $("save-image").addEventListener("click", saveImage);
   $("copy-curl").addEventListener("click", (e) => copy("curl", e.currentTarget));
   const drop = $("drop");
   drop.addEventListener("keydown", (event) => {
