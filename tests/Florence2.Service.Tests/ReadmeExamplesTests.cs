@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
 using Florence2.Service.Tests.Infrastructure;
 using Florence2.Service.Tests.SwaggerUi;
@@ -11,7 +12,8 @@ namespace Florence2.Service.Tests;
 /// The README's API section is what a new user copies first. Its bash blocks run here as written, with bash and curl,
 /// in a folder holding the <c>car.jpg</c> and <c>cover.png</c> they name, against the service on a loopback port; only
 /// the address changes. Every curl call must be answered 200, so a field, task or route renamed in the service (or
-/// mistyped in the README) fails here. The model is scripted, so each answer is quick whatever the example asks.
+/// mistyped in the README) fails here. The model is scripted, so each answer is quick whatever the example asks. The
+/// sample response must also match a real answer field for field.
 /// </summary>
 public sealed partial class ReadmeExamplesTests(ITestOutputHelper output)
 {
@@ -74,16 +76,70 @@ public sealed partial class ReadmeExamplesTests(ITestOutputHelper output)
         }
     }
 
-    /// <summary>The bash blocks between "## API" and the next second-level heading.</summary>
-    private static List<string> ApiSectionBashBlocks()
+    /// <summary>
+    /// The README's sample answer (after "A response (one image):") has exactly the fields of a real answer to its
+    /// first example, at every level, and the same geometry, <c>hf</c> and <c>raw</c>: the scripted model answers the
+    /// sample's tokens. Timings, scores and the model differ by nature and are compared by name only.
+    /// </summary>
+    [Fact]
+    public async Task The_sample_answer_has_the_fields_and_geometry_of_a_real_answer()
+    {
+        string section = ApiSection();
+        const string Lead = "A response (one image):";
+        int lead = section.IndexOf(Lead, StringComparison.Ordinal);
+        Assert.True(lead >= 0, $"{Readme}'s API section has \"{Lead}\"");
+        var sample = JsonNode.Parse(JsonBlock().Match(section, lead).Groups[1].Value)!.AsObject();
+
+        await using var factory = ServiceFactory.Scripted(Script);
+        using var client = await factory.CreateReadyClientAsync();
+        using var response = await client.PostAsync("/v1/detect", TaskRequests.Multipart(TestImages.Jpeg(640, 480), contentType: "image/jpeg"));
+        var answer = await response.ReadObjectAsync();
+
+        Assert.Equal(FieldPaths(answer), FieldPaths(sample));
+        foreach (string path in new[] { "task", "image", "hf", "raw" })
+            Assert.True(JsonNode.DeepEquals(answer[path], sample[path]), $"{path}: README {sample[path]?.ToJsonString()}, answer {answer[path]?.ToJsonString()}");
+        var detection = sample["result"]!["detections"]![0]!;
+        var answered = answer["result"]!["detections"]![0]!;
+        Assert.True(JsonNode.DeepEquals(answered["box"], detection["box"]) && JsonNode.DeepEquals(answered["label"], detection["label"]),
+            $"README {detection.ToJsonString()}, answer {answered.ToJsonString()}");
+    }
+
+    /// <summary>Every field's path (array items as <c>[]</c>), sorted.</summary>
+    private static List<string> FieldPaths(JsonNode node)
+    {
+        var paths = new SortedSet<string>(StringComparer.Ordinal);
+        void Walk(JsonNode? current, string path)
+        {
+            switch (current)
+            {
+                case JsonObject obj:
+                    foreach (var (name, value) in obj)
+                    {
+                        paths.Add(path + "/" + name);
+                        Walk(value, path + "/" + name);
+                    }
+                    break;
+                case JsonArray array:
+                    foreach (var item in array) Walk(item, path + "[]");
+                    break;
+            }
+        }
+        Walk(node, "");
+        return [.. paths];
+    }
+
+    private static string ApiSection()
     {
         string readme = RepositoryRoot.ReadText(Readme).ReplaceLineEndings("\n");
         int start = readme.IndexOf("\n## API\n", StringComparison.Ordinal);
         Assert.True(start >= 0, $"{Readme} has a section \"## API\"");
         int end = readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
-        string section = end < 0 ? readme[start..] : readme[start..end];
-        return [.. BashBlock().Matches(section).Select(m => m.Groups[1].Value).Where(block => CurlCall().IsMatch(block))];
+        return end < 0 ? readme[start..] : readme[start..end];
     }
+
+    /// <summary>The bash blocks between "## API" and the next second-level heading.</summary>
+    private static List<string> ApiSectionBashBlocks() =>
+        [.. BashBlock().Matches(ApiSection()).Select(m => m.Groups[1].Value).Where(block => CurlCall().IsMatch(block))];
 
     private static async Task<(int ExitCode, string Stderr)> RunBashAsync(string script, string folder)
     {
@@ -121,6 +177,9 @@ public sealed partial class ReadmeExamplesTests(ITestOutputHelper output)
 
     [GeneratedRegex(@"```bash\n(.*?)```", RegexOptions.Singleline)]
     private static partial Regex BashBlock();
+
+    [GeneratedRegex(@"```json\n(.*?)```", RegexOptions.Singleline)]
+    private static partial Regex JsonBlock();
 
     /// <summary>A curl command at the start of a line (not one in a comment).</summary>
     [GeneratedRegex(@"^curl ", RegexOptions.Multiline)]
