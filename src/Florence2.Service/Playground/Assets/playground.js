@@ -233,8 +233,10 @@
       for (const polygon of segment.polygons ?? []) {
         if (polygon.length < 2) continue;
         const path = polygonPath(polygon);
-        context.fillStyle = css(colour, FILL_ALPHA / 255);
-        if (!layer) context.fill(path, "evenodd");
+        if (!layer) {
+          context.fillStyle = css(colour, FILL_ALPHA / 255);
+          context.fill(path, "evenodd");
+        }
         context.strokeStyle = css(colour);
         context.stroke(path);
         anchor ??= polygon.reduce((best, p) => (p.x + p.y < best.x + best.y ? p : best));
