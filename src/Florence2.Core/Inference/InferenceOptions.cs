@@ -10,9 +10,11 @@ public enum ExecutionProviderKind
     Cuda,
 }
 
-/// <summary>ONNX Runtime settings for every model instance (bound from <c>Florence2:Inference</c>).</summary>
+/// <summary>ONNX Runtime settings for every model instance (bound from the configuration section <see cref="SectionName"/>).</summary>
 public sealed class InferenceOptions
 {
+    public const string SectionName = "Florence2:Inference";
+
     /// <summary><c>auto</c> (default), <c>cpu</c> or <c>cuda</c>.</summary>
     public ExecutionProviderKind Provider { get; set; } = ExecutionProviderKind.Auto;
 

@@ -29,7 +29,7 @@ public static class OptionsRegistration
         services.AddOptions<CacheOptions>().BindConfiguration(CacheOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<CacheOptions>>(
             new SectionValidator<CacheOptions>(CacheOptions.SectionName, o => o.Validate()));
-        services.AddOptions<InferenceOptions>().BindConfiguration("Florence2:Inference")
+        services.AddOptions<InferenceOptions>().BindConfiguration(InferenceOptions.SectionName)
             .Validate(o => o.Instances is >= 1 and <= 64, "Florence2:Inference:Instances must be between 1 and 64.")
             .Validate(o => o.IntraOpThreads >= 0 && o.InterOpThreads >= 0, "Florence2:Inference thread counts must be 0 (default) or positive.")
             .ValidateOnStart();

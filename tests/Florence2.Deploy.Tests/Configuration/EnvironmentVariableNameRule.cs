@@ -12,7 +12,7 @@ internal static partial class EnvironmentVariableNameRule
     /// <summary>The option sections the service binds (Florence2:Model, Florence2:Inference, ...).</summary>
     public static readonly IReadOnlySet<string> Sections = new HashSet<string>(StringComparer.Ordinal)
     {
-        "Model", "Inference", "Batching", "Security", "Service", "Limits",
+        "Model", "Inference", "Batching", "Cache", "Security", "Service", "Limits",
     };
 
     private static readonly IReadOnlySet<string> ProcessBasics = new HashSet<string>(StringComparer.Ordinal)

@@ -8,6 +8,7 @@ public sealed class EnvironmentVariableNameRuleTests
     [InlineData("Florence2__Security__ApiKeys__0")]
     [InlineData("Florence2__Security__RateLimit__Burst")]
     [InlineData("Florence2__Service__DrainTimeoutSeconds")]
+    [InlineData("Florence2__Cache__VisionFeaturesMb")]
     [InlineData("ASPNETCORE_URLS")]
     [InlineData("DOTNET_EnableDiagnostics")]
     [InlineData("NVIDIA_VISIBLE_DEVICES")]

@@ -1,0 +1,141 @@
+using System.Collections;
+using System.Reflection;
+using System.Text.RegularExpressions;
+using Florence2.Batching;
+using Florence2.Inference;
+using Florence2.Inference.VisionCache;
+using Florence2.Provisioning;
+using Florence2.Service.Configuration;
+using Florence2.Tests;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.Options;
+
+namespace Florence2.Service.Tests;
+
+/// <summary>
+/// Settings as operators meet them. Configuration binding ignores a key nothing reads, so a misspelt
+/// <c>Florence2__…</c> name in the README or a deploy file would be silently without effect: every one mentioned must
+/// bind to an option. And every option the service reads is in the README's configuration table.
+/// </summary>
+public sealed partial class DocumentedSettingsTests
+{
+    /// <summary>The option classes and the sections they bind from (OptionsRegistration).</summary>
+    private static readonly (string Section, Type Options)[] Bound =
+    [
+        (ModelOptions.Section, typeof(ModelOptions)),
+        (ModelSourceOptions.SectionName, typeof(ModelSourceOptions)),
+        (InferenceOptions.SectionName, typeof(InferenceOptions)),
+        (BatchingOptions.SectionName, typeof(BatchingOptions)),
+        (CacheOptions.SectionName, typeof(CacheOptions)),
+        (LimitsOptions.Section, typeof(LimitsOptions)),
+        (SecurityOptions.Section, typeof(SecurityOptions)),
+        (ServiceOptions.Section, typeof(ServiceOptions)),
+    ];
+
+    private static readonly string[] MentioningFiles =
+        ["README.md", "Dockerfile", "docker-compose.yml", "deploy", "docs"];
+
+    [Fact]
+    public void The_table_here_lists_every_option_class_the_service_binds()
+    {
+        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
+        builder.WebHost.UseTestServer();
+        builder.AddFlorence2Options();
+        var registered = builder.Services
+            .Where(d => d.ServiceType.IsGenericType && d.ServiceType.GetGenericTypeDefinition() == typeof(IConfigureOptions<>))
+            .Select(d => d.ServiceType.GetGenericArguments()[0])
+            .Where(t => t.Namespace?.StartsWith("Florence2", StringComparison.Ordinal) == true)
+            .ToHashSet();
+        Assert.Equal(registered.Select(t => t.Name).Order(), Bound.Select(b => b.Options.Name).Order());
+    }
+
+    [Fact]
+    public void Every_setting_the_readme_and_deploy_files_name_is_one_the_service_reads()
+    {
+        var known = Keys();
+        var unknown = new List<string>();
+        foreach (string file in MentioningFiles.SelectMany(Files))
+            foreach (Match mention in EnvironmentName().Matches(File.ReadAllText(file)))
+            {
+                // "__N" and "__0" stand for a list index.
+                string name = ListIndex().Replace(mention.Value, "__N");
+                if (!known.Contains(name)) unknown.Add($"{RepositoryRoot.Relative(file)}: {mention.Value}");
+            }
+        Assert.True(unknown.Count == 0, "Settings no option binds (known: " + string.Join(", ", known.Order()) + "):\n" + string.Join("\n", unknown));
+    }
+
+    [Fact]
+    public void Every_option_the_service_reads_is_in_the_readme_configuration_table()
+    {
+        var documented = ConfigurationTableKeys();
+        var missing = Keys().Where(key => !documented.Contains(key)).Order().ToList();
+        Assert.True(missing.Count == 0, "Options missing from the README's configuration table:\n" + string.Join("\n", missing));
+    }
+
+    /// <summary>Every setting as its environment variable (<c>Florence2__Security__ApiKeys__N</c> for a list).</summary>
+    private static HashSet<string> Keys()
+    {
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (section, options) in Bound) AddKeys(section.Replace(":", "__", StringComparison.Ordinal), options, keys);
+        return keys;
+    }
+
+    private static void AddKeys(string prefix, Type type, HashSet<string> keys)
+    {
+        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
+        {
+            string key = prefix + "__" + property.Name;
+            var propertyType = property.PropertyType;
+            if (propertyType != typeof(string) && typeof(IEnumerable).IsAssignableFrom(propertyType))
+                keys.Add(key + "__N");
+            else if (propertyType.IsClass && propertyType != typeof(string) && propertyType.Namespace?.StartsWith("Florence2", StringComparison.Ordinal) == true)
+                AddKeys(key, propertyType, keys);
+            else
+                keys.Add(key);
+        }
+    }
+
+    /// <summary>
+    /// The first column of the README's configuration table; <c>`A__B__C` / `D`</c> names <c>A__B__C</c> and <c>A__B__D</c>.
+    /// </summary>
+    private static HashSet<string> ConfigurationTableKeys()
+    {
+        string readme = RepositoryRoot.ReadText("README.md").ReplaceLineEndings("\n");
+        int start = readme.IndexOf("\n## Configuration\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, "README.md has a section \"## Configuration\"");
+        int end = readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        var keys = new HashSet<string>(StringComparer.Ordinal);
+        foreach (string row in readme[start..end].Split('\n').Where(line => line.StartsWith("| `Florence2", StringComparison.Ordinal)))
+        {
+            string cell = row.Split('|')[1];
+            foreach (Match full in EnvironmentName().Matches(cell))
+            {
+                string name = ListIndex().Replace(full.Value, "__N");
+                keys.Add(name);
+                string parent = name[..name.LastIndexOf("__", StringComparison.Ordinal)];
+                foreach (Match sibling in SiblingName().Matches(cell[(full.Index + full.Length)..]))
+                    keys.Add(parent + "__" + sibling.Groups[1].Value);
+            }
+        }
+        return keys;
+    }
+
+    private static IEnumerable<string> Files(string relative)
+    {
+        string path = Path.Combine(RepositoryRoot.Path, relative);
+        return Directory.Exists(path)
+            ? Directory.EnumerateFiles(path, "*", SearchOption.AllDirectories).Where(f => !f.EndsWith(".png", StringComparison.Ordinal))
+            : [RepositoryRoot.File(relative)];
+    }
+
+    [GeneratedRegex(@"\bFlorence2_+[A-Za-z][A-Za-z0-9_]*")]
+    private static partial Regex EnvironmentName();
+
+    [GeneratedRegex(@"__(?:N|[0-9]+)$")]
+    private static partial Regex ListIndex();
+
+    /// <summary>A short sibling after a full name in a table cell: <c> / `InterOpThreads`</c>.</summary>
+    [GeneratedRegex(@"/ `([A-Z][A-Za-z0-9]*)`")]
+    private static partial Regex SiblingName();
+}
