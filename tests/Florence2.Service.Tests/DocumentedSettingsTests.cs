@@ -101,12 +101,8 @@ public sealed partial class DocumentedSettingsTests
     /// </summary>
     private static HashSet<string> ConfigurationTableKeys()
     {
-        string readme = RepositoryRoot.ReadText("README.md").ReplaceLineEndings("\n");
-        int start = readme.IndexOf("\n## Configuration\n", StringComparison.Ordinal);
-        Assert.True(start >= 0, "README.md has a section \"## Configuration\"");
-        int end = readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
         var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string row in readme[start..end].Split('\n').Where(line => line.StartsWith("| `Florence2", StringComparison.Ordinal)))
+        foreach (string row in RepositoryRoot.MarkdownSection("README.md", "Configuration").Split('\n').Where(line => line.StartsWith("| `Florence2", StringComparison.Ordinal)))
         {
             string cell = row.Split('|')[1];
             foreach (Match full in EnvironmentName().Matches(cell))

@@ -128,14 +128,7 @@ public sealed partial class ReadmeExamplesTests(ITestOutputHelper output)
         return [.. paths];
     }
 
-    private static string ApiSection()
-    {
-        string readme = RepositoryRoot.ReadText(Readme).ReplaceLineEndings("\n");
-        int start = readme.IndexOf("\n## API\n", StringComparison.Ordinal);
-        Assert.True(start >= 0, $"{Readme} has a section \"## API\"");
-        int end = readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
-        return end < 0 ? readme[start..] : readme[start..end];
-    }
+    private static string ApiSection() => RepositoryRoot.MarkdownSection(Readme, "API");
 
     /// <summary>The bash blocks between "## API" and the next second-level heading.</summary>
     private static List<string> ApiSectionBashBlocks() =>

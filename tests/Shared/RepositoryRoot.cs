@@ -17,6 +17,19 @@ public static class RepositoryRoot
 
     public static string ReadText(string relativePath) => System.IO.File.ReadAllText(File(relativePath));
 
+    /// <summary>
+    /// A second-level section of a Markdown file: from its <c>## heading</c> line to the next one (or the end), with
+    /// <c>\n</c> line ends; fails the test, naming the file, when the heading is missing.
+    /// </summary>
+    public static string MarkdownSection(string relativePath, string heading)
+    {
+        string text = ReadText(relativePath).ReplaceLineEndings("\n");
+        int start = text.IndexOf($"\n## {heading}\n", StringComparison.Ordinal);
+        Assert.True(start >= 0, $"{relativePath} has a section \"## {heading}\"");
+        int end = text.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
+        return end < 0 ? text[start..] : text[start..end];
+    }
+
     /// <summary>The path relative to the root with forward slashes, as test messages name files.</summary>
     public static string Relative(string fullPath) =>
         System.IO.Path.GetRelativePath(Path, fullPath).Replace('\\', '/');

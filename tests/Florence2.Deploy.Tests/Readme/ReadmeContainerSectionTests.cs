@@ -13,14 +13,7 @@ namespace Florence2.Tests.Deploy.Readme;
 public sealed partial class ReadmeContainerSectionTests
 {
     private const string File = "README.md";
-    private static readonly Lazy<string> SectionText = new(() =>
-    {
-        string readme = RepositoryRoot.ReadText(File);
-        int start = readme.IndexOf("\n## Run it in containers", StringComparison.Ordinal);
-        Rule.Holds(start >= 0, File, "has a section \"## Run it in containers\"");
-        int end = readme.IndexOf("\n## ", start + 1, StringComparison.Ordinal);
-        return end < 0 ? readme[start..] : readme[start..end];
-    });
+    private static readonly Lazy<string> SectionText = new(() => RepositoryRoot.MarkdownSection(File, "Run it in containers"));
 
     private static string Section => SectionText.Value;
 
