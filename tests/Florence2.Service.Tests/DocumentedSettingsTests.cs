@@ -16,7 +16,7 @@ namespace Florence2.Service.Tests;
 /// <summary>
 /// Settings as operators meet them. Configuration binding ignores a key nothing reads, so a misspelt
 /// <c>Florence2__…</c> name in the README or a deploy file would be silently without effect: every one mentioned must
-/// bind to an option. And every option the service reads is in the README's configuration table.
+/// bind to an option. And every option the service reads is in the README's configuration table, with its real default.
 /// </summary>
 public sealed partial class DocumentedSettingsTests
 {
@@ -97,14 +97,18 @@ public sealed partial class DocumentedSettingsTests
     }
 
     /// <summary>
-    /// The first column of the README's configuration table; <c>`A__B__C` / `D`</c> names <c>A__B__C</c> and <c>A__B__D</c>.
+    /// The rows of the README's configuration table: the keys of the first column (<c>`A__B__C` / `D`</c> names
+    /// <c>A__B__C</c> and <c>A__B__D</c>) and the default column.
     /// </summary>
-    private static HashSet<string> ConfigurationTableKeys()
+    private static List<(List<string> Keys, string Default)> ConfigurationTable()
     {
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (string row in RepositoryRoot.MarkdownSection("README.md", "Configuration").Split('\n').Where(line => line.StartsWith("| `Florence2", StringComparison.Ordinal)))
+        var rows = new List<(List<string>, string)>();
+        foreach (string row in RepositoryRoot.MarkdownSection("README.md", "Configuration").Split('\n')
+                     .Where(line => line.StartsWith("| `Florence2", StringComparison.Ordinal)))
         {
-            string cell = row.Split('|')[1];
+            string[] cells = row.Split('|');
+            string cell = cells[1];
+            var keys = new List<string>();
             foreach (Match full in EnvironmentName().Matches(cell))
             {
                 string name = ListIndex().Replace(full.Value, "__N");
@@ -113,8 +117,75 @@ public sealed partial class DocumentedSettingsTests
                 foreach (Match sibling in SiblingName().Matches(cell[(full.Index + full.Length)..]))
                     keys.Add(parent + "__" + sibling.Groups[1].Value);
             }
+            rows.Add((keys, cells[2].Trim()));
         }
-        return keys;
+        return rows;
+    }
+
+    private static HashSet<string> ConfigurationTableKeys() =>
+        ConfigurationTable().SelectMany(row => row.Keys).ToHashSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Each documented default is the option's own: <c>8 / 1024</c> pairs with a row's two keys, one value serves
+    /// them all; backticks and a parenthesised note are dropped; <c>32 MiB</c> and <c>40 M</c> are numbers. Options
+    /// whose default is empty (no keys, no token) say so in words and are not compared, nor is the cache folder,
+    /// which follows <c>$XDG_CACHE_HOME</c>.
+    /// </summary>
+    [Fact]
+    public void The_readme_configuration_table_gives_each_option_its_real_default()
+    {
+        var defaults = Defaults();
+        var wrong = new List<string>();
+        int compared = 0;
+        foreach (var (keys, cell) in ConfigurationTable())
+        {
+            string[] values = cell.Split(" / ");
+            for (int i = 0; i < keys.Count; i++)
+            {
+                if (!defaults.TryGetValue(keys[i], out object? actual) || actual is null || keys[i] == "Florence2__Model__CacheDir") continue;
+                string documented = Normalized(values.Length == keys.Count ? values[i] : values[0]);
+                compared++;
+                if (!SameValue(documented, actual)) wrong.Add($"{keys[i]}: README says '{documented}', the option's default is '{actual}'");
+            }
+        }
+        Assert.True(compared >= 30, $"only {compared} defaults compared; the table is read wrongly");
+        Assert.True(wrong.Count == 0, string.Join("\n", wrong));
+    }
+
+    private static string Normalized(string value)
+    {
+        string plain = Parenthesised().Replace(value.Replace("`", "", StringComparison.Ordinal), "").Trim();
+        var unit = Unit().Match(plain);
+        if (!unit.Success) return plain;
+        long number = long.Parse(unit.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        return (unit.Groups[2].Value == "MiB" ? number * 1024 * 1024 : number * 1_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static bool SameValue(string documented, object actual) => actual switch
+    {
+        bool flag => string.Equals(documented, flag ? "true" : "false", StringComparison.OrdinalIgnoreCase),
+        Enum member => string.Equals(documented, member.ToString(), StringComparison.OrdinalIgnoreCase),
+        string text => documented == text,
+        _ => double.TryParse(documented, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double number)
+             && number == Convert.ToDouble(actual, System.Globalization.CultureInfo.InvariantCulture),
+    };
+
+    /// <summary>Every scalar option's default, by its environment variable name; null where it has none.</summary>
+    private static Dictionary<string, object?> Defaults()
+    {
+        var defaults = new Dictionary<string, object?>(StringComparer.Ordinal);
+        void Add(string prefix, object instance)
+        {
+            foreach (var property in instance.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
+            {
+                string key = prefix + "__" + property.Name;
+                object? value = property.GetValue(instance);
+                if (value is string or null || !property.PropertyType.IsClass) defaults[key] = value is "" ? null : value;
+                else if (property.PropertyType.Namespace?.StartsWith("Florence2", StringComparison.Ordinal) == true) Add(key, value);
+            }
+        }
+        foreach (var (section, options) in Bound) Add(section.Replace(":", "__", StringComparison.Ordinal), Activator.CreateInstance(options)!);
+        return defaults;
     }
 
     private static IEnumerable<string> Files(string relative)
@@ -130,6 +201,12 @@ public sealed partial class DocumentedSettingsTests
 
     [GeneratedRegex(@"__(?:N|[0-9]+)$")]
     private static partial Regex ListIndex();
+
+    [GeneratedRegex(@"\s*\([^)]*\)")]
+    private static partial Regex Parenthesised();
+
+    [GeneratedRegex(@"^([0-9]+) (MiB|M)$")]
+    private static partial Regex Unit();
 
     /// <summary>A short sibling after a full name in a table cell: <c> / `InterOpThreads`</c>.</summary>
     [GeneratedRegex(@"/ `([A-Z][A-Za-z0-9]*)`")]

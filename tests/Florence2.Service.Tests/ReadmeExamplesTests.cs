@@ -141,7 +141,8 @@ public sealed partial class ReadmeExamplesTests(ITestOutputHelper output)
             WorkingDirectory = folder,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
-            Environment = { ["KEY"] = "readme-example-key" },
+            // The service is on loopback: a proxy set for the machine must not be asked for it.
+            Environment = { ["KEY"] = "readme-example-key", ["no_proxy"] = "127.0.0.1,localhost", ["NO_PROXY"] = "127.0.0.1,localhost" },
         };
         using var bash = Process.Start(start) ?? throw new InvalidOperationException("bash did not start");
         var stdout = bash.StandardOutput.ReadToEndAsync();
