@@ -46,6 +46,9 @@ public sealed partial class ReadmeExamplesTests(ITestOutputHelper output)
         int expectedCalls = blocks.Sum(block => CurlCall().Matches(block).Count);
         Assert.True(expectedCalls >= 10, $"the API section shows {expectedCalls} curl calls; the test reads it wrongly");
 
+        var (found, _) = await RunBashAsync("command -v curl", Path.GetTempPath());
+        Assert.True(found == 0, "The README examples need curl on the PATH (apt-get install curl; .ci/run installs it).");
+
         await using var service = await LoopbackService.StartAsync(Settings.Of(), Script);
         var folder = Directory.CreateTempSubdirectory("florence2-readme-");
         try

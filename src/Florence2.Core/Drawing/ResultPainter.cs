@@ -44,7 +44,8 @@ public sealed class ResultPainter : IDisposable
             {
                 var colour = Colour(segment, "label");
                 var first = default(SKPoint?);
-                // Each polygon filled even-odd on its own, as the masks are rasterised.
+                // Each polygon filled even-odd on its own, as the playground does with polygons only: where an
+                // instance's polygons overlap the tint doubles (its mask, their union, counts those pixels once).
                 foreach (var polygon in segment["polygons"]?.AsArray() ?? [])
                 {
                     var points = Points(polygon);
