@@ -1,9 +1,6 @@
 using System.Net;
-using Florence2.Service.Configuration;
 using Florence2.Service.Tests.Infrastructure;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
@@ -27,7 +24,7 @@ public sealed class ConfigurationTests
     };
 
     /// <summary>
-    /// Starts a host with the service's settings registrations on this thread. Not through WebApplicationFactory: there
+    /// Starts a host with the service's settings registrations (<see cref="SettingsHost"/>) on this thread. Not through WebApplicationFactory: there
     /// the app's own thread fails the start and disposes the host, racing the factory's thread, which then reads the
     /// disposed container and reports an ObjectDisposedException instead of the validation failure (seen on CI). The
     /// real process's one-line exit is covered by the cluster tests' StartupFailureTests.
@@ -36,11 +33,7 @@ public sealed class ConfigurationTests
     [MemberData(nameof(InvalidSettings))]
     public async Task An_invalid_setting_stops_startup_with_a_message_naming_the_key(string key, string value, string named)
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseTestServer();
-        builder.Configuration.AddInMemoryCollection(Settings.Of((key, value)));
-        builder.AddFlorence2Options();
-        await using var app = builder.Build();
+        await using var app = SettingsHost.Builder(Settings.Of((key, value))).Build();
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => app.StartAsync());
 

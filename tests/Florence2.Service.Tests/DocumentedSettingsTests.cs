@@ -6,9 +6,8 @@ using Florence2.Inference;
 using Florence2.Inference.VisionCache;
 using Florence2.Provisioning;
 using Florence2.Service.Configuration;
+using Florence2.Service.Tests.Infrastructure;
 using Florence2.Tests;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.Options;
 
 namespace Florence2.Service.Tests;
@@ -39,10 +38,7 @@ public sealed partial class DocumentedSettingsTests
     [Fact]
     public void The_table_here_lists_every_option_class_the_service_binds()
     {
-        var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
-        builder.WebHost.UseTestServer();
-        builder.AddFlorence2Options();
-        var registered = builder.Services
+        var registered = SettingsHost.Builder().Services
             .Where(d => d.ServiceType.IsGenericType && d.ServiceType.GetGenericTypeDefinition() == typeof(IConfigureOptions<>))
             .Select(d => d.ServiceType.GetGenericArguments()[0])
             .Where(t => t.Namespace?.StartsWith("Florence2", StringComparison.Ordinal) == true)
@@ -53,7 +49,7 @@ public sealed partial class DocumentedSettingsTests
     [Fact]
     public void Every_setting_the_readme_and_deploy_files_name_is_one_the_service_reads()
     {
-        var known = Keys();
+        var known = Keys().ToHashSet(StringComparer.Ordinal);
         var unknown = new List<string>();
         foreach (string file in MentioningFiles.SelectMany(Files))
             foreach (Match mention in EnvironmentName().Matches(File.ReadAllText(file)))
@@ -73,27 +69,29 @@ public sealed partial class DocumentedSettingsTests
         Assert.True(missing.Count == 0, "Options missing from the README's configuration table:\n" + string.Join("\n", missing));
     }
 
-    /// <summary>Every setting as its environment variable (<c>Florence2__Security__ApiKeys__N</c> for a list).</summary>
-    private static HashSet<string> Keys()
-    {
-        var keys = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var (section, options) in Bound) AddKeys(section.Replace(":", "__", StringComparison.Ordinal), options, keys);
-        return keys;
-    }
+    private static IReadOnlyCollection<string> Keys() => Settings().Keys;
 
-    private static void AddKeys(string prefix, Type type, HashSet<string> keys)
+    /// <summary>
+    /// Every setting by its environment variable (<c>Florence2__Security__ApiKeys__N</c> for a list), with its default
+    /// (null for none: an empty string, a list, a null).
+    /// </summary>
+    private static Dictionary<string, object?> Settings()
     {
-        foreach (var property in type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
+        var settings = new Dictionary<string, object?>(StringComparer.Ordinal);
+        void Add(string prefix, object instance)
         {
-            string key = prefix + "__" + property.Name;
-            var propertyType = property.PropertyType;
-            if (propertyType != typeof(string) && typeof(IEnumerable).IsAssignableFrom(propertyType))
-                keys.Add(key + "__N");
-            else if (propertyType.IsClass && propertyType != typeof(string) && propertyType.Namespace?.StartsWith("Florence2", StringComparison.Ordinal) == true)
-                AddKeys(key, propertyType, keys);
-            else
-                keys.Add(key);
+            foreach (var property in instance.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
+            {
+                string key = prefix + "__" + property.Name;
+                var type = property.PropertyType;
+                object? value = property.GetValue(instance);
+                if (type != typeof(string) && typeof(IEnumerable).IsAssignableFrom(type)) settings[key + "__N"] = null;
+                else if (type.IsClass && type != typeof(string) && type.Namespace?.StartsWith("Florence2", StringComparison.Ordinal) == true) Add(key, value!);
+                else settings[key] = value is "" ? null : value;
+            }
         }
+        foreach (var (section, options) in Bound) Add(section.Replace(":", "__", StringComparison.Ordinal), Activator.CreateInstance(options)!);
+        return settings;
     }
 
     /// <summary>
@@ -134,7 +132,7 @@ public sealed partial class DocumentedSettingsTests
     [Fact]
     public void The_readme_configuration_table_gives_each_option_its_real_default()
     {
-        var defaults = Defaults();
+        var defaults = Settings();
         var wrong = new List<string>();
         int compared = 0;
         foreach (var (keys, cell) in ConfigurationTable())
@@ -169,24 +167,6 @@ public sealed partial class DocumentedSettingsTests
         _ => double.TryParse(documented, System.Globalization.NumberStyles.Float, System.Globalization.CultureInfo.InvariantCulture, out double number)
              && number == Convert.ToDouble(actual, System.Globalization.CultureInfo.InvariantCulture),
     };
-
-    /// <summary>Every scalar option's default, by its environment variable name; null where it has none.</summary>
-    private static Dictionary<string, object?> Defaults()
-    {
-        var defaults = new Dictionary<string, object?>(StringComparer.Ordinal);
-        void Add(string prefix, object instance)
-        {
-            foreach (var property in instance.GetType().GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(p => p.CanWrite))
-            {
-                string key = prefix + "__" + property.Name;
-                object? value = property.GetValue(instance);
-                if (value is string or null || !property.PropertyType.IsClass) defaults[key] = value is "" ? null : value;
-                else if (property.PropertyType.Namespace?.StartsWith("Florence2", StringComparison.Ordinal) == true) Add(key, value);
-            }
-        }
-        foreach (var (section, options) in Bound) Add(section.Replace(":", "__", StringComparison.Ordinal), Activator.CreateInstance(options)!);
-        return defaults;
-    }
 
     private static IEnumerable<string> Files(string relative)
     {
