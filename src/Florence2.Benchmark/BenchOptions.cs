@@ -48,6 +48,8 @@ internal sealed record BenchOptions
     /// <summary>Open-loop requests per mode and round, and their offered rate as a share of cohort's closed-loop capacity.</summary>
     public int OpenRequests { get; init; } = 20;
     public double OpenLoadFraction { get; init; } = 0.7;
+    /// <summary>Repetitions of the continuous phase's engine batches that give its ceiling (the quickest of each is kept).</summary>
+    public int CeilingRepeats { get; init; } = 2;
     /// <summary>Extra environment for every service child process (experiments: GC settings, thread counts).</summary>
     public IReadOnlyDictionary<string, string> ServiceEnvironment { get; init; } = new Dictionary<string, string>();
 
@@ -99,6 +101,7 @@ internal sealed record BenchOptions
                 MixedRounds = 1,
                 MixedRequestsPerClient = 1,
                 OpenRequests = 8,
+                CeilingRepeats = 1,
             };
         }
         if (map.TryGetValue("tokens", out var t)) options = options with { Tokens = Ints(t) };
@@ -120,6 +123,8 @@ internal sealed record BenchOptions
         if (map.TryGetValue("mixed-rounds", out var mr)) options = options with { MixedRounds = int.Parse(mr) };
         if (map.TryGetValue("mixed-per-client", out var mp)) options = options with { MixedRequestsPerClient = int.Parse(mp) };
         if (map.TryGetValue("open-requests", out var or)) options = options with { OpenRequests = int.Parse(or) };
+        if (map.TryGetValue("ceiling-repeats", out var cr)) options = options with { CeilingRepeats = int.Parse(cr) };
+        if (options.CeilingRepeats < 1) throw new UsageException("--ceiling-repeats takes a count of at least 1");
         if (map.TryGetValue("open-load", out var ol))
             options = options with { OpenLoadFraction = double.Parse(ol, System.Globalization.CultureInfo.InvariantCulture) };
         if (map.TryGetValue("service-env", out var se))
@@ -155,6 +160,7 @@ internal sealed record BenchOptions
                                (16 clients), mode and round
           --open-requests 20 --open-load 0.7   continuous phase: open-loop requests per mode and round, offered rate
                                as a share of cohort batching's closed-loop requests/s
+          --ceiling-repeats 2  continuous phase: repetitions of the engine batches its ceiling is computed from
           --report-only FILE   redraw DIR.md and the charts from a results.json (no measuring)
           --service-env "K=V;K2=V2"   extra environment for the service processes (experiments)
         or:  florence2-benchmark jpeg [--image FILE] [--repeats 15] [--save FILE]   JPEG decode alone: service vs ImageSharp

@@ -19,11 +19,15 @@ internal sealed class ContinuousBench(BenchOptions options, LoadGenerator load, 
 
     private const string ModeVariable = "Florence2__Batching__Mode";
 
+    /// <summary>The mixed traffic's short class: object detection, <c>MixedTokens[0]</c> new tokens.</summary>
+    public TrafficClass Short { get; } = new("short", "v1/detect", "<OD>", options.MixedTokens[0]);
+
+    /// <summary>The mixed traffic's long class: a caption, <c>MixedTokens[1]</c> new tokens.</summary>
+    public TrafficClass Long { get; } = new("long", "v1/caption", "<CAPTION>", options.MixedTokens[1]);
+
     public async Task<ContinuousResult> RunAsync(string modelPath)
     {
-        var traffic = new MixedLoad(load,
-            new TrafficClass("short", "v1/detect", "<OD>", options.MixedTokens[0]),
-            new TrafficClass("long", "v1/caption", "<CAPTION>", options.MixedTokens[1]));
+        var traffic = new MixedLoad(load, Short, Long);
         // Both services stay up through the phase and take turns (see InTurnsAsync); the idle one costs memory only.
         await using var cohort = await StartAsync(modelPath, ContinuousResult.Cohort);
         await using var continuous = await StartAsync(modelPath, ContinuousResult.Continuous);

@@ -46,5 +46,36 @@ internal static class ContinuousReport
         L("");
         L(r.ContinuousLine);
         L("");
+        if (c.Ceiling is { } ceiling) Ceiling(r, ceiling, L, N);
+    }
+
+    private static void Ceiling(BenchResults r, ContinuousCeiling k, Action<string> L, Func<double, string, string> N)
+    {
+        L("### Ceiling on this machine");
+        L("");
+        L("The same traffic's cost in the engine alone (this process, the services stopped), from which the gains' upper " +
+          $"bounds follow. Each batch ran {k.Repeats} time(s) in turn with the others; the quickest is kept. Compute = " +
+          "encoder + decoder of the batch (the vision pass is left out: the services answer the phase's one image from the " +
+          $"vision-feature cache). The cohort has the {k.CohortRows} rows the cohort service's closed loop started its " +
+          "batches with, half of each class, rows leaving as they finish. A full batch has " +
+          $"{k.FullRows} rows (the closed loop's clients, at most MaxBatchSize), so every decoder step runs with as many rows as " +
+          "the closed loop can ever have, and every prefill is shared by a full group: no continuous scheduler does better, " +
+          "because a decoder step's cost per row only falls as rows are added.");
+        L("");
+        L("| batch | short rows | long rows | encoder ms | decoder ms | compute ms | compute ms / row |");
+        L("|---|---:|---:|---:|---:|---:|---:|");
+        foreach (var b in k.Batches)
+            L($"| {b.Name} | {b.ShortRows} | {b.LongRows} | {N(b.EncoderMs, "0")} | {N(b.DecoderMs, "0")} | {N(b.ComputeMs, "0")} | {N(b.ComputeMs / b.Rows, "0")} |");
+        L("");
+        L($"- Cohort batching costs {N(k.CohortMsPerRequest, "0")} ms per request (the cohort's compute over its rows); " +
+          $"running every step full would cost {N(k.IdealMsPerRequest, "0")} ms per request (the two full batches' compute " +
+          "over their rows: half the traffic is of each class). When the service's time is its engine's compute — the closed " +
+          $"loop keeps both cores busy — the throughput gain of any scheduler is at most their ratio, {N(k.ThroughputCeiling, "0.00")}.");
+        L($"- A short request alone takes {N(k.ShortAloneMs, "0")} ms; no short request is answered faster, so the short " +
+          $"p50 gain is at most the cohort service's open-loop short p50 over it, {N(k.ShortP50Ceiling ?? double.NaN, "0.00")} " +
+          "(a loose bound: it ignores queueing and the rows a short request shares its steps with).");
+        L("");
+        L(r.ContinuousCeilingLine);
+        L("");
     }
 }

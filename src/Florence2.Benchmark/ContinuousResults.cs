@@ -39,4 +39,7 @@ internal sealed record ContinuousResult(int Clients, int Rounds, int ClosedReque
     public double? ShortP50Gain => Run(Cohort, MixedRun.Open)?.Short.P50Ms / Run(Continuous, MixedRun.Open)?.Short.P50Ms;
 
     public MixedRun? Run(string mode, string loop) => Runs.FirstOrDefault(r => r.Mode == mode && r.Loop == loop);
+
+    /// <summary>What the engine's own costs allow these gains to reach on this machine; null when not measured.</summary>
+    public ContinuousCeiling? Ceiling { get; init; }
 }

@@ -59,6 +59,17 @@ internal sealed class EngineBench : IDisposable
             batch * 1000 / median.WallMs, batch * median.MeanGeneratedTokens * 1000 / median.WallMs, median.MeanGeneratedTokens);
     }
 
+    /// <summary>
+    /// One batch of the prepared image with a prompt and a token budget per row (greedy, EOS ignored): rows with smaller
+    /// budgets leave the batch when they finish, as in the service. Every row shares the image's one vision pass.
+    /// </summary>
+    public BatchMeasurement MeasureRows(IReadOnlyList<(string Prompt, int Tokens)> rows)
+    {
+        var image = PrepareImage();
+        return EngineProfiler.Measure(Engine, rows.Count,
+            i => new EngineRequest { Image = image, Prompt = rows[i].Prompt, Generation = Settings(rows[i].Tokens, 1) });
+    }
+
     /// <summary>Latency of one request as the service would do it: JPEG decode + resize, then a batch of one.</summary>
     public (double TotalMs, double PrepareMs, double EngineMs, int Tokens) TimeSingleRequest(int tokens, int beams)
     {

@@ -265,7 +265,14 @@ await Phase("multitask", async () => results.Multitask = await workOnce.Multitas
 await Phase("vision-cache", async () => results.VisionCache = await workOnce.VisionCacheAsync(basePath));
 
 // 2g. Issue 14: cohort versus continuous batching, mixed short and long requests, closed and open loop.
-await Phase("continuous", async () => results.Continuous = await new ContinuousBench(options, load, http, logs).RunAsync(basePath));
+// Then, in this process with the services stopped, the engine's own cost of that traffic: the gains' ceiling.
+await Phase("continuous", async () =>
+{
+    var bench = new ContinuousBench(options, load, http, logs);
+    var mixed = await bench.RunAsync(basePath);
+    using var engine = new EngineBench(basePath, jpeg);
+    results.Continuous = mixed with { Ceiling = ContinuousCeilingBench.Measure(engine, bench.Short, bench.Long, mixed, options.CeilingRepeats) };
+});
 
 results.LoadAtEnd = MachineInfo.LoadAverage();
 results.DurationSeconds = Math.Round(total.Elapsed.TotalSeconds, 1);
@@ -278,4 +285,5 @@ Console.WriteLine($"wrote {report}, {resultsPath} and charts; total {results.Dur
 Console.WriteLine(results.FinalLine);
 Console.WriteLine(results.WorkOnceLine);
 Console.WriteLine(results.ContinuousLine);
+Console.WriteLine(results.ContinuousCeilingLine);
 return 0;

@@ -62,6 +62,9 @@ internal static class Report
         yield return new("continuous / cohort req/s, mixed, c16", F(continuousGain), "≥ 1.3", Met(continuousGain, x => x >= 1.3));
         string load = r.Continuous is { } c ? $"{c.OpenLoadFraction * 100:0} % load" : "open loop";
         yield return new($"short p50 cohort / continuous, {load}", F(shortGain), "≥ 2.0", Met(shortGain, x => x >= 2.0));
+        var ceiling = r.Continuous?.Ceiling;
+        yield return new("ceiling of continuous / cohort req/s", F(ceiling?.ThroughputCeiling), "—", ceiling is null ? "n/a" : "—");
+        yield return new("ceiling of short p50 gain", F(ceiling?.ShortP50Ceiling), "—", ceiling?.ShortP50Ceiling is null ? "n/a" : "—");
     }
 
     private static string Markdown(BenchResults r, BenchOptions options, string folder, List<(string Title, string File)> charts)
@@ -116,6 +119,8 @@ internal static class Report
         L(r.WorkOnceLine);
         L();
         L(r.ContinuousLine);
+        L();
+        L(r.ContinuousCeilingLine);
         L();
         L("## Settings");
         L();

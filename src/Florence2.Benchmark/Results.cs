@@ -95,6 +95,11 @@ internal sealed class BenchResults
     public string ContinuousLine =>
         $"continuous_gain_mixed_c{ContinuousBench.Clients}={Format(Continuous?.ThroughputGain)} short_p50_gain={Format(Continuous?.ShortP50Gain)}";
 
+    /// <summary>Issue 14's ceilings on this machine (<see cref="ContinuousCeiling"/>), on the line after its headline.</summary>
+    public string ContinuousCeilingLine =>
+        $"continuous_ceiling_mixed_c{ContinuousBench.Clients}={Format(Continuous?.Ceiling?.ThroughputCeiling)} " +
+        $"short_p50_ceiling={Format(Continuous?.Ceiling?.ShortP50Ceiling)}";
+
     public string FinalLine =>
         $"batching_gain_c16={Format(BatchingGainC16)} overhead_pct={Format(Overhead?.OverheadPct)} " +
         $"rss_growth_pct={Format(Memory?.GrowthPct)} vs_transformersjs={Format(VsTransformersJs)}";
