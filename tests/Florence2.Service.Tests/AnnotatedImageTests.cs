@@ -122,6 +122,31 @@ public sealed class AnnotatedImageTests(ScriptedServices services) : IClassFixtu
             Assert.Equal(input[x, y], drawn[x, y]);
     }
 
+    /// <summary>
+    /// One instance of two overlapping polygons: their union is tinted once — the overlap as much as a point inside one
+    /// polygon — as the instance's mask and its <c>area</c> count it.
+    /// </summary>
+    [Fact]
+    public async Task Overlapping_polygons_of_one_instance_are_tinted_once()
+    {
+        var client = await services.ClientAsync(Scripts.OverlappingQuads);
+        var call = TaskCall.For(TaskCatalog.ReferringExpressionSegmentation, Input) with { MaxNewTokens = 32 };
+        using var request = new HttpRequestMessage(HttpMethod.Post, call.Url(Route.TaskName)) { Content = call.Body(Route.TaskName, BodyFormat.Multipart) };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("image/png"));
+        using var response = await client.SendAsync(request);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        using var drawn = Image.Load<Rgb24>(await response.Content.ReadAsByteArrayAsync());
+        using var input = Image.Load<Rgb24>(Input);
+        static int[] Channels(Rgb24 p) => [p.R, p.G, p.B];
+        (int X, int Y) overlap = (256, 192), firstOnly = (120, 90), outside = (600, 420);
+        int[] once = Tint.Once(Channels(input[overlap.X, overlap.Y]));
+        Assert.True(Tint.Distance(once, Tint.Once(once)) > 6, "the overlap's colour tells one fill from two");
+        Tint.AssertNear(once, Channels(drawn[overlap.X, overlap.Y]), "the overlap is tinted once");
+        Tint.AssertNear(Tint.Once(Channels(input[firstOnly.X, firstOnly.Y])), Channels(drawn[firstOnly.X, firstOnly.Y]), "inside one polygon");
+        Assert.Equal(input[outside.X, outside.Y], drawn[outside.X, outside.Y]);
+    }
+
     [Fact]
     public async Task A_text_answer_is_drawn_in_a_banner_along_the_bottom()
     {

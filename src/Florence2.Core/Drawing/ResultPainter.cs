@@ -17,6 +17,9 @@ public sealed class ResultPainter : IDisposable
 {
     private const string FontResource = "Florence2.Drawing.Fonts.DejaVuSans-Bold.ttf";
 
+    /// <summary>The opacity of a segment's tint (0x60 of 0xFF, as the playground fills).</summary>
+    private const byte FillAlpha = 0x60;
+
     private readonly SKTypeface _typeface;
 
     public ResultPainter()
@@ -43,15 +46,12 @@ public sealed class ResultPainter : IDisposable
             foreach (var segment in Items(result, "segments"))
             {
                 var colour = Colour(segment, "label");
+                var polygons = (segment["polygons"]?.AsArray() ?? []).Select(Points).Where(p => p.Length >= 2).ToArray();
+                FillUnion(canvas, polygons, colour);
                 var first = default(SKPoint?);
-                // Each polygon filled even-odd on its own, as the playground does with polygons only: where an
-                // instance's polygons overlap the tint doubles (its mask, their union, counts those pixels once).
-                foreach (var polygon in segment["polygons"]?.AsArray() ?? [])
+                foreach (var points in polygons)
                 {
-                    var points = Points(polygon);
-                    if (points.Length < 2) continue;
                     using var path = Polygon(points);
-                    using (var fill = Fill(colour, 0x60)) canvas.DrawPath(path, fill);
                     using (var stroke = Stroke(colour, scale.LineWidth)) canvas.DrawPath(path, stroke);
                     first ??= points.MinBy(p => p.Y + p.X);
                 }
@@ -165,6 +165,30 @@ public sealed class ResultPainter : IDisposable
         if (item["score"] is JsonValue score && score.TryGetValue(out double number))
             label = (label + " " + number.ToString("0.00", CultureInfo.InvariantCulture)).Trim();
         return label;
+    }
+
+    /// <summary>
+    /// Tints the union of an instance's polygons once: each polygon is filled even-odd and opaque in a layer over their
+    /// bounds, and the layer is laid over the image translucent, so where polygons overlap the tint does not double —
+    /// the picture agrees with the instance's mask and its <c>area</c>, which count those pixels once.
+    /// </summary>
+    private static void FillUnion(SKCanvas canvas, SKPoint[][] polygons, (byte R, byte G, byte B) colour)
+    {
+        if (polygons.Length == 0) return;
+        var all = polygons.SelectMany(p => p).ToArray();
+        // One pixel beyond the points, for the antialiased edge.
+        var bounds = new SKRect(all.Min(p => p.X) - 1, all.Min(p => p.Y) - 1, all.Max(p => p.X) + 1, all.Max(p => p.Y) + 1);
+        using (var layerPaint = new SKPaint { Color = SKColors.White.WithAlpha(FillAlpha) })
+            canvas.SaveLayer(bounds, layerPaint);
+        using (var fill = Fill(colour, 0xFF))
+        {
+            foreach (var points in polygons)
+            {
+                using var path = Polygon(points);
+                canvas.DrawPath(path, fill);
+            }
+        }
+        canvas.Restore();
     }
 
     private static SKPoint[] Points(JsonNode? polygon) =>

@@ -14,6 +14,15 @@ public static class Scripts
     public static string Model(string script) => TestModels.Scripted(Tokenizer.EncodeRaw(script));
 
     /// <summary>
+    /// One instance of two overlapping quadrilaterals on 640×480: about (64, 53)-(327, 243) and (186, 139)-(455, 336),
+    /// overlapping around (256, 192); (120, 90) is inside the first only and (600, 420) outside both.
+    /// No three coordinates repeat in order: the model's no_repeat_ngram_size of 3 would ban the repeat.
+    /// </summary>
+    public const string OverlappingQuads =
+        "<s><poly><loc_100><loc_110><loc_500><loc_120><loc_510><loc_505><loc_90><loc_495>" +
+        "<sep><loc_300><loc_310><loc_700><loc_290><loc_710><loc_700><loc_290><loc_690></poly>";
+
+    /// <summary>
     /// A script of <paramref name="length"/> distinct location tokens: the decoder runs exactly that many steps (no
     /// repeated n-gram, no early EOS), so a request with a large <c>max_new_tokens</c> keeps a worker busy for a while.
     /// </summary>

@@ -25,14 +25,6 @@ public sealed class PlaygroundBrowserTests : IAsyncLifetime
     private const string OdScript =
         "<s>car<loc_53><loc_333><loc_933><loc_774>wheel<loc_184><loc_652><loc_284><loc_785>wheel<loc_700><loc_652><loc_800><loc_785>";
 
-    /// <summary>
-    /// One instance of two overlapping quadrilaterals on 640×480: about (64, 53)-(327, 243) and (186, 139)-(455, 336).
-    /// No three coordinates repeat in order: the model's no_repeat_ngram_size of 3 would ban the repeat.
-    /// </summary>
-    private const string OverlappingQuadsScript =
-        "<s><poly><loc_100><loc_110><loc_500><loc_120><loc_510><loc_505><loc_90><loc_495>" +
-        "<sep><loc_300><loc_310><loc_700><loc_290><loc_710><loc_700><loc_290><loc_690></poly>";
-
     /// <summary>Environment variable that makes the first test write its screenshot over the README's picture.</summary>
     public const string UpdateScreenshotVariable = "FLORENCE2_UPDATE_SCREENSHOT";
 
@@ -123,15 +115,15 @@ public sealed class PlaygroundBrowserTests : IAsyncLifetime
     }
 
     /// <summary>
-    /// Asked for RLE or PNG masks, the page fills the mask the service rasterised (the union of the instance's
-    /// polygons, so their overlap is tinted once) and both formats draw the same pixels; with polygons only, each
-    /// polygon is filled on its own and the overlap is tinted twice. The control shows only for tasks with masks.
+    /// Asked for RLE or PNG masks, the page fills the mask the service rasterised and both formats draw the same pixels;
+    /// with polygons only it fills their union. Either way the overlap of an instance's polygons is tinted once, as
+    /// its mask counts it. The control shows only for tasks with masks.
     /// </summary>
     [ChromiumFact]
-    public async Task Rle_and_png_masks_are_filled_as_the_service_rasterised_them()
+    public async Task Overlapping_polygons_are_tinted_once_in_every_mask_format()
     {
         var recorder = new RequestRecorder();
-        await using var service = await LoopbackService.StartAsync(Settings.Of(SmallBudget), OverlappingQuadsScript, recorder.Register);
+        await using var service = await LoopbackService.StartAsync(Settings.Of(SmallBudget), Scripts.OverlappingQuads, recorder.Register);
         var page = await PlaygroundPage.OpenAsync(Browser, service.Address);
         await page.WaitForTaskAsync("referring_expression_segmentation");
         await page.ChooseImageAsync(Image, 640);
@@ -164,28 +156,16 @@ public sealed class PlaygroundBrowserTests : IAsyncLifetime
         Assert.NotEqual(digests["polygon"], digests["png"]);
 
         using var input = SixLabors.ImageSharp.Image.Load<Rgb24>(Image);
-        var colour = LabelColors.Of("");
-        int[] Tinted(int[] under) => [Blend(colour.R, under[0]), Blend(colour.G, under[1]), Blend(colour.B, under[2])];
         int[] Original((int X, int Y) at) => [input[at.X, at.Y].R, input[at.X, at.Y].G, input[at.X, at.Y].B];
-        int[] once = Tinted(Original(overlap)), twice = Tinted(once);
-        Assert.True(Distance(once, twice) > 6, "the overlap's colour tells one fill from two");
-        foreach (string format in new[] { "rle", "png" })
+        int[] once = Tint.Once(Original(overlap)), twice = Tint.Once(once);
+        Assert.True(Tint.Distance(once, twice) > 6, "the overlap's colour tells one fill from two");
+        foreach (string format in new[] { "polygon", "rle", "png" })
         {
-            AssertNear(once, pixels[format][0], $"{format}: the overlap is filled once");
-            AssertNear(Tinted(Original(firstOnly)), pixels[format][1], $"{format}: inside one polygon");
-            AssertNear(Original(outside), pixels[format][2], $"{format}: outside both polygons");
+            Tint.AssertNear(once, pixels[format][0], $"{format}: the overlap is filled once");
+            Tint.AssertNear(Tint.Once(Original(firstOnly)), pixels[format][1], $"{format}: inside one polygon");
+            Tint.AssertNear(Original(outside), pixels[format][2], $"{format}: outside both polygons");
         }
-        AssertNear(twice, pixels["polygon"][0], "polygons only: each polygon is filled, so the overlap twice");
-        AssertNear(Tinted(Original(firstOnly)), pixels["polygon"][1], "polygons only: inside one polygon");
     }
-
-    /// <summary>The page fills with alpha 0x60 over the image (source-over).</summary>
-    private static int Blend(byte colour, int under) => (int)Math.Round((colour * 0x60 / 255.0) + (under * (1 - (0x60 / 255.0))));
-
-    private static int Distance(int[] a, int[] b) => Enumerable.Range(0, 3).Max(i => Math.Abs(a[i] - b[i]));
-
-    private static void AssertNear(int[] expected, int[] actual, string what) =>
-        Assert.True(Distance(expected, actual) <= 2, $"{what}: expected about {string.Join(",", expected)}, the canvas has {string.Join(",", actual)}");
 
     [ChromiumFact]
     public async Task With_keys_on_a_wrong_key_shows_the_401_problem_and_the_right_one_runs()

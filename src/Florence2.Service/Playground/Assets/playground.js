@@ -221,24 +221,37 @@
     return path;
   }
 
+  // An instance's polygons, each filled even-odd, are painted opaque on a scratch layer that is then laid over the
+  // image translucent once: their union is tinted once, as its mask counts it, however the polygons overlap.
+  let scratchLayer = null;
+  function fillUnion(polygons, colour) {
+    if (polygons.length === 0) return;
+    if (!scratchLayer || scratchLayer.width !== canvas.width || scratchLayer.height !== canvas.height)
+      scratchLayer = new OffscreenCanvas(canvas.width, canvas.height);
+    const scratch = scratchLayer.getContext("2d");
+    scratch.clearRect(0, 0, scratchLayer.width, scratchLayer.height);
+    scratch.fillStyle = css(colour);
+    for (const polygon of polygons) scratch.fill(polygonPath(polygon), "evenodd");
+    context.save();
+    context.globalAlpha = FILL_ALPHA / 255;
+    context.drawImage(scratchLayer, 0, 0);
+    context.restore();
+  }
+
   function drawResult(result, scale) {
     const tags = [];
     context.lineWidth = scale.line;
     context.lineJoin = "miter";
     for (const segment of (result.segments ?? []).filter(shown)) {
       const colour = labelColour(segment.label ?? "");
+      const polygons = (segment.polygons ?? []).filter((polygon) => polygon.length >= 2);
       const layer = maskLayers.get(segment);
       if (layer) context.drawImage(layer, 0, 0);
+      else fillUnion(polygons, colour);
       let anchor = null;
-      for (const polygon of segment.polygons ?? []) {
-        if (polygon.length < 2) continue;
-        const path = polygonPath(polygon);
-        if (!layer) {
-          context.fillStyle = css(colour, FILL_ALPHA / 255);
-          context.fill(path, "evenodd");
-        }
+      for (const polygon of polygons) {
         context.strokeStyle = css(colour);
-        context.stroke(path);
+        context.stroke(polygonPath(polygon));
         anchor ??= polygon.reduce((best, p) => (p.x + p.y < best.x + best.y ? p : best));
       }
       if (anchor) tags.push({ text: tagText(segment.label ?? "", segment), colour, x: anchor.x, y: anchor.y });
