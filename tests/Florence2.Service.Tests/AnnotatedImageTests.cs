@@ -101,14 +101,7 @@ public sealed class AnnotatedImageTests(ScriptedServices services) : IClassFixtu
     {
         // Bins 100 and 500 on 640×480; the post-processor answers the triangle (64.32, 48.24), (320.32, 48.24),
         // (320.32, 240.24) for this script (the test draws what the answer holds; the parser's tests own its reading).
-        var client = await services.ClientAsync("<s><poly><loc_100><loc_100><loc_500><loc_100><loc_500><loc_500><loc_100><loc_500></poly>");
-        var call = TaskCall.For(TaskCatalog.ReferringExpressionSegmentation, Input) with { MaxNewTokens = 32 };
-        using var request = new HttpRequestMessage(HttpMethod.Post, call.Url(Route.TaskName)) { Content = call.Body(Route.TaskName, BodyFormat.Multipart) };
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("image/png"));
-        using var response = await client.SendAsync(request);
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var drawn = Image.Load<Rgb24>(await response.Content.ReadAsByteArrayAsync());
+        using var drawn = await SegmentationDrawnAsync("<s><poly><loc_100><loc_100><loc_500><loc_100><loc_500><loc_500><loc_100><loc_500></poly>");
         using var input = Image.Load<Rgb24>(Input);
         var (r, g, b) = LabelColors.Of("");
         var colour = new Rgb24(r, g, b);
@@ -129,14 +122,7 @@ public sealed class AnnotatedImageTests(ScriptedServices services) : IClassFixtu
     [Fact]
     public async Task Overlapping_polygons_of_one_instance_are_tinted_once()
     {
-        var client = await services.ClientAsync(Scripts.OverlappingQuads);
-        var call = TaskCall.For(TaskCatalog.ReferringExpressionSegmentation, Input) with { MaxNewTokens = 32 };
-        using var request = new HttpRequestMessage(HttpMethod.Post, call.Url(Route.TaskName)) { Content = call.Body(Route.TaskName, BodyFormat.Multipart) };
-        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("image/png"));
-        using var response = await client.SendAsync(request);
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var drawn = Image.Load<Rgb24>(await response.Content.ReadAsByteArrayAsync());
+        using var drawn = await SegmentationDrawnAsync(Scripts.OverlappingQuads);
         using var input = Image.Load<Rgb24>(Input);
         static int[] Channels(Rgb24 p) => [p.R, p.G, p.B];
         (int X, int Y) overlap = (256, 192), firstOnly = (120, 90), outside = (600, 420);
@@ -163,6 +149,18 @@ public sealed class AnnotatedImageTests(ScriptedServices services) : IClassFixtu
         using var input = Image.Load<Rgb24>(Input);
         Assert.All(Enumerable.Range(0, Width), x => Assert.NotEqual(input[x, Height - 1], drawn[x, Height - 1]));
         Assert.All(Enumerable.Range(0, Width), x => Assert.Equal(input[x, 0], drawn[x, 0]));
+    }
+
+    /// <summary>The annotated PNG of a referring-expression segmentation whose model writes <paramref name="script"/>.</summary>
+    private async Task<Image<Rgb24>> SegmentationDrawnAsync(string script)
+    {
+        var client = await services.ClientAsync(script);
+        var call = TaskCall.For(TaskCatalog.ReferringExpressionSegmentation, Input) with { MaxNewTokens = 32 };
+        using var request = new HttpRequestMessage(HttpMethod.Post, call.Url(Route.TaskName)) { Content = call.Body(Route.TaskName, BodyFormat.Multipart) };
+        request.Headers.Accept.Add(new MediaTypeWithQualityHeaderValue("image/png"));
+        using var response = await client.SendAsync(request);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        return Image.Load<Rgb24>(await response.Content.ReadAsByteArrayAsync());
     }
 
     private async Task<HttpResponseMessage> DetectAsync(string accept, params byte[][] images)
