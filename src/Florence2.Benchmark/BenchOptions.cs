@@ -50,6 +50,8 @@ internal sealed record BenchOptions
     public double OpenLoadFraction { get; init; } = 0.7;
     /// <summary>Repetitions of the continuous phase's engine batches that give its ceiling (the quickest of each is kept).</summary>
     public int CeilingRepeats { get; init; } = 2;
+    /// <summary>Runs a third service in the continuous phase: continuous batching with its finish-first rule off.</summary>
+    public bool CompareFinishFirst { get; init; }
     /// <summary>Extra environment for every service child process (experiments: GC settings, thread counts).</summary>
     public IReadOnlyDictionary<string, string> ServiceEnvironment { get; init; } = new Dictionary<string, string>();
 
@@ -64,6 +66,7 @@ internal sealed record BenchOptions
         {
             string a = args[i];
             if (a is "--quick") { quick = true; continue; }
+            if (a is "--compare-finish-first") { map["compare-finish-first"] = "true"; continue; }
             if (a is "-h" or "--help") throw new UsageException();
             if (!a.StartsWith("--", StringComparison.Ordinal) || i + 1 >= args.Length) throw new UsageException($"unexpected argument '{a}'");
             map[a[2..]] = args[++i];
@@ -123,6 +126,7 @@ internal sealed record BenchOptions
         if (map.TryGetValue("mixed-rounds", out var mr)) options = options with { MixedRounds = int.Parse(mr) };
         if (map.TryGetValue("mixed-per-client", out var mp)) options = options with { MixedRequestsPerClient = int.Parse(mp) };
         if (map.TryGetValue("open-requests", out var or)) options = options with { OpenRequests = int.Parse(or) };
+        if (map.ContainsKey("compare-finish-first")) options = options with { CompareFinishFirst = true };
         if (map.TryGetValue("ceiling-repeats", out var cr)) options = options with { CeilingRepeats = int.Parse(cr) };
         if (options.CeilingRepeats < 1) throw new UsageException("--ceiling-repeats takes a count of at least 1");
         if (map.TryGetValue("open-load", out var ol))
@@ -161,6 +165,7 @@ internal sealed record BenchOptions
           --open-requests 20 --open-load 0.7   continuous phase: open-loop requests per mode and round, offered rate
                                as a share of cohort batching's closed-loop requests/s
           --ceiling-repeats 2  continuous phase: repetitions of the engine batches its ceiling is computed from
+          --compare-finish-first   continuous phase: a third service, continuous with Florence2:Batching:FinishFirst=false
           --report-only FILE   redraw DIR.md and the charts from a results.json (no measuring)
           --service-env "K=V;K2=V2"   extra environment for the service processes (experiments)
         or:  florence2-benchmark jpeg [--image FILE] [--repeats 15] [--save FILE]   JPEG decode alone: service vs ImageSharp

@@ -18,6 +18,7 @@ internal sealed class ContinuousBench(BenchOptions options, LoadGenerator load, 
     public const int Seed = 14;
 
     private const string ModeVariable = "Florence2__Batching__Mode";
+    private const string FinishFirstVariable = "Florence2__Batching__FinishFirst";
 
     /// <summary>The mixed traffic's short class: object detection, <c>MixedTokens[0]</c> new tokens.</summary>
     public TrafficClass Short { get; } = new("short", "v1/detect", "<OD>", options.MixedTokens[0]);
@@ -31,7 +32,13 @@ internal sealed class ContinuousBench(BenchOptions options, LoadGenerator load, 
         // Both services stay up through the phase and take turns (see InTurnsAsync); the idle one costs memory only.
         await using var cohort = await StartAsync(modelPath, ContinuousResult.Cohort);
         await using var continuous = await StartAsync(modelPath, ContinuousResult.Continuous);
-        (string Mode, ServiceProcess Service)[] services = [(ContinuousResult.Cohort, cohort), (ContinuousResult.Continuous, continuous)];
+        // Optionally continuous batching once more without its finish-first rule, in the same turns: that rule's effect.
+        await using var finishFirstOff = options.CompareFinishFirst
+            ? await StartAsync(modelPath, ContinuousResult.Continuous, ContinuousResult.FinishFirstOff, (FinishFirstVariable, "false"))
+            : null;
+        (string Mode, ServiceProcess Service)[] services = finishFirstOff is null
+            ? [(ContinuousResult.Cohort, cohort), (ContinuousResult.Continuous, continuous)]
+            : [(ContinuousResult.Cohort, cohort), (ContinuousResult.Continuous, continuous), (ContinuousResult.FinishFirstOff, finishFirstOff)];
 
         var modes = new List<BatchingModeReport>();
         foreach (var (mode, service) in services)
@@ -83,11 +90,13 @@ internal sealed class ContinuousBench(BenchOptions options, LoadGenerator load, 
         return tallies.Select(t => t.ToRun(traffic.Short, traffic.Long)).ToList();
     }
 
-    private Task<ServiceProcess> StartAsync(string modelPath, string mode)
+    private Task<ServiceProcess> StartAsync(string modelPath, string mode, string? label = null, params (string Name, string Value)[] settings)
     {
         var environment = new Dictionary<string, string>(options.ServiceEnvironment) { [ModeVariable] = mode };
+        foreach (var (name, value) in settings) environment[name] = value;
+        string file = (label ?? mode).Replace(", ", "-").Replace(' ', '-');
         return ServiceProcess.StartAsync(modelPath, options.BatchSize, options.BatchDelayMs,
-            Path.Combine(logs, $"service-{mode}.log"), http, environment);
+            Path.Combine(logs, $"service-{file}.log"), http, environment);
     }
 
     /// <summary>One request of each class alone, then one full batch, with few tokens (arenas, kernels, both task paths).</summary>

@@ -41,6 +41,13 @@ internal static class ContinuousReport
         L("Batching mode the service reports (`batching.mode` of `GET /v1/model`): " +
           string.Join("; ", c.Modes.Select(m => $"asked {m.Requested}, reported {m.Reported ?? "nothing (not exposed)"}")) + ".");
         L("");
+        if (c.FinishFirstShortP50Gain is { } shortGain)
+        {
+            L($"The finish-first rule (`Florence2:Batching:FinishFirst`): in the open loop, p50 without it over p50 with it is " +
+              $"{N(shortGain, "0.00")} for short requests and {N(c.FinishFirstLongP50Gain ?? double.NaN, "0.00")} for long ones " +
+              "(above 1: faster with it); the row \"continuous, finish-first off\" ran in the same turns.");
+            L("");
+        }
         L("continuous_gain_mixed_c16 = continuous / cohort requests/s in the closed loop; short_p50_gain = cohort / continuous " +
           "short-request p50 in the open loop:");
         L("");

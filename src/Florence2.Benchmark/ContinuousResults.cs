@@ -34,9 +34,18 @@ internal sealed record ContinuousResult(int Clients, int Rounds, int ClosedReque
     public const string Cohort = "cohort";
     public const string Continuous = "continuous";
 
+    /// <summary>Continuous batching with <c>Florence2:Batching:FinishFirst=false</c> (<c>--compare-finish-first</c>).</summary>
+    public const string FinishFirstOff = "continuous, finish-first off";
+
     public double? ThroughputGain => Run(Continuous, MixedRun.Closed)?.ThroughputRps / Run(Cohort, MixedRun.Closed)?.ThroughputRps;
 
     public double? ShortP50Gain => Run(Cohort, MixedRun.Open)?.Short.P50Ms / Run(Continuous, MixedRun.Open)?.Short.P50Ms;
+
+    /// <summary>Short-request p50 in the open loop without the finish-first rule over with it; null unless compared.</summary>
+    public double? FinishFirstShortP50Gain => Run(FinishFirstOff, MixedRun.Open)?.Short.P50Ms / Run(Continuous, MixedRun.Open)?.Short.P50Ms;
+
+    /// <summary>Long-request p50 in the open loop without the finish-first rule over with it; null unless compared.</summary>
+    public double? FinishFirstLongP50Gain => Run(FinishFirstOff, MixedRun.Open)?.Long.P50Ms / Run(Continuous, MixedRun.Open)?.Long.P50Ms;
 
     public MixedRun? Run(string mode, string loop) => Runs.FirstOrDefault(r => r.Mode == mode && r.Loop == loop);
 

@@ -26,6 +26,7 @@ internal sealed class BatchExecution(
     private readonly Dictionary<int, Running> _running = [];
     private readonly Lock _lock = new();
     private readonly BatchCompatibilityKey _key = batch[0].Key;
+    private readonly JoinDeferral? _deferral = joining?.NewDeferral(time);
 
     /// <summary>Requests that entered so far: the index the next joiner gets.</summary>
     private int _entered;
@@ -76,10 +77,12 @@ internal sealed class BatchExecution(
     }
 
     /// <summary>The executor asks between decoder steps (on this worker's thread): queued requests that join now.</summary>
-    private IReadOnlyList<EngineRequest> TakeJoiners(int rowsInUse)
+    private IReadOnlyList<EngineRequest> TakeJoiners(JoinMoment moment)
     {
-        var joiners = joining!.TakeJoiners(queue, _key, rowsInUse);
+        if (_deferral?.HoldBack(moment) == true) return [];
+        var joiners = joining!.TakeJoiners(queue, _key, moment.RowsInUse);
         if (joiners.Count == 0) return [];
+        _deferral?.Joined();
         int stillRunning;
         lock (_lock) stillRunning = _running.Count;
         metrics?.RecordJoined(joiners.Count);

@@ -22,6 +22,13 @@ public sealed class BatchingOptions
     public BatchingMode Mode { get; set; } = BatchingMode.Continuous;
 
     /// <summary>
+    /// In <see cref="BatchingMode.Continuous"/> mode: when a running request would finish sooner than a joiner's
+    /// prefill (vision, encoder, first decoder step) takes, it finishes before requests join — shortest remaining work
+    /// first; joiners are held back at most one prefill's time. Default true; false = join at the first step boundary.
+    /// </summary>
+    public bool FinishFirst { get; set; } = true;
+
+    /// <summary>
     /// How long the oldest request of a forming batch waits for compatible company, counted from its arrival.
     /// A full batch leaves at once. Default 5 ms; 0 to 10000 (0 = take what is queued right now).
     /// </summary>

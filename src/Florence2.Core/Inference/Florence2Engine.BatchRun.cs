@@ -38,6 +38,9 @@ public sealed partial class Florence2Engine
         /// <summary>Positions in the shared self-attention cache (every row's history is right-aligned in it).</summary>
         private long _selfLength;
 
+        /// <summary>The last decoder step's and prefill's cost (<see cref="JoinMoment"/>); 0 until measured.</summary>
+        private double _stepMs, _prefillMsPerRequest;
+
         /// <summary>The span of the decoder steps since the batch's requests last changed by joining; null between.</summary>
         private Activity? _decodeSpan;
         private int _decodeSpanSteps;
@@ -83,6 +86,7 @@ public sealed partial class Florence2Engine
         /// </summary>
         private List<LiveRequest> Prefill(IEnumerable<int> indexes, List<LiveRequest> live, DecoderCache cache, bool joining)
         {
+            long started = Stopwatch.GetTimestamp();
             using var prefillActivity = Activity.StartActivity("florence2.prefill");
             prefillActivity?.SetTag("florence2.joining", joining);
             var newcomers = new List<LiveRequest>();
@@ -92,7 +96,8 @@ public sealed partial class Florence2Engine
                 if (!TryAdmit(index, out int[] prompt)) continue;
                 prompts[index] = prompt;
                 var request = _unanswered[index];
-                newcomers.Add(new LiveRequest(index, request, CreateSearch(request.Generation)));
+                int maxLength = engine.MaxDecoderLength(request.Generation);
+                newcomers.Add(new LiveRequest(index, request, SequenceSearch.Create(request.Generation, engine._tokens, maxLength), maxLength - 1));
             }
             if (newcomers.Count == 0) return live;
             prefillActivity?.SetTag("florence2.requests", newcomers.Count);
@@ -102,7 +107,9 @@ public sealed partial class Florence2Engine
             var prefill = Encode(newcomers, prompts, group) with { BatchSize = live.Count + newcomers.Count };
             long decodeStarted = Stopwatch.GetTimestamp();
             foreach (var request in newcomers) (request.Prefill, request.DecodeStarted) = (prefill, decodeStarted);
+            int admitted = newcomers.Count;
             newcomers = Step(newcomers, group, firstStep: true);
+            _prefillMsPerRequest = Stopwatch.GetElapsedTime(started).TotalMilliseconds / admitted;
             if (newcomers.Count == 0) return live;
             if (live.Count == 0)
             {
@@ -133,9 +140,6 @@ public sealed partial class Florence2Engine
                 return false;
             }
         }
-
-        private ISequenceSearch CreateSearch(GenerationSettings settings) =>
-            SequenceSearch.Create(settings, engine._tokens, engine.MaxDecoderLength(settings));
 
         /// <summary>Vision encoder, prompt embeddings and encoder for <paramref name="group"/>; fills the cache's encoder side.</summary>
         private PrefillTimings Encode(List<LiveRequest> group, Dictionary<int, int[]> prompts, DecoderCache cache)
@@ -194,7 +198,9 @@ public sealed partial class Florence2Engine
                 if (live.Count == 0) break;
                 batchCancellation.ThrowIfCancellationRequested();
                 StartDecodeSpan(live);
+                long stepStarted = Stopwatch.GetTimestamp();
                 live = Step(live, cache, firstStep: false);
+                _stepMs = Stopwatch.GetElapsedTime(stepStarted).TotalMilliseconds;
                 _decodeSpanSteps++;
                 DropUnseenPositions(live, cache);
             }
@@ -225,7 +231,9 @@ public sealed partial class Florence2Engine
         /// <remarks>A method of its own so that no slot of the long-lived decode loop keeps the last joiners reachable.</remarks>
         private List<LiveRequest> Join(JoinerSource source, List<LiveRequest> live, DecoderCache cache)
         {
-            var arrivals = source(live.Sum(r => r.Request.Generation.NumBeams));
+            var moment = new JoinMoment(live.Sum(r => r.Request.Generation.NumBeams),
+                live.Count == 0 ? 0 : live.Min(r => r.StepsLeft), _stepMs, _prefillMsPerRequest);
+            var arrivals = source(moment);
             if (arrivals.Count == 0) return live;
             EndDecodeSpan();
             int first = _nextIndex;

@@ -6,11 +6,14 @@ namespace Florence2.Inference;
 public sealed partial class Florence2Engine
 {
     /// <summary>A request decoding in a batch.</summary>
-    private sealed class LiveRequest(int index, EngineRequest request, ISequenceSearch search)
+    private sealed class LiveRequest(int index, EngineRequest request, ISequenceSearch search, int maxSteps)
     {
         public int Index { get; } = index;
         public EngineRequest Request { get; } = request;
         public ISequenceSearch Search { get; } = search;
+
+        /// <summary>Decoder steps left before its token budget is used up (it may finish sooner, at EOS).</summary>
+        public int StepsLeft => Math.Max(0, maxSteps - Search.Steps);
 
         /// <summary>Tokens fed to the decoder so far: the position of the next one, and the length of its history.</summary>
         public int Fed { get; set; }

@@ -49,7 +49,7 @@ internal sealed class ReceivedBatch(IReadOnlyList<EngineRequest> requests, Joine
     private const int JoinSignal = -1;
 
     private readonly BlockingCollection<(int Index, EngineOutcome? Outcome)> _commands = new();
-    private readonly ConcurrentQueue<(int RowsInUse, TaskCompletionSource<IReadOnlyList<string>> Joined)> _joins = new();
+    private readonly ConcurrentQueue<(JoinMoment Moment, TaskCompletionSource<IReadOnlyList<string>> Joined)> _joins = new();
     private readonly List<EngineRequest> _requests = [.. requests];
     private readonly Lock _lock = new();
 
@@ -81,10 +81,13 @@ internal sealed class ReceivedBatch(IReadOnlyList<EngineRequest> requests, Joine
     }
 
     /// <summary>Has the running batch ask for joiners with <paramref name="rowsInUse"/> rows in use; returns the prompts that joined.</summary>
-    public Task<IReadOnlyList<string>> JoinAsync(int rowsInUse)
+    public Task<IReadOnlyList<string>> JoinAsync(int rowsInUse) => JoinAsync(JoinMoment.Rows(rowsInUse));
+
+    /// <summary>Has the running batch ask for joiners at <paramref name="moment"/>; returns the prompts that joined.</summary>
+    public Task<IReadOnlyList<string>> JoinAsync(JoinMoment moment)
     {
         var joined = new TaskCompletionSource<IReadOnlyList<string>>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _joins.Enqueue((rowsInUse, joined));
+        _joins.Enqueue((moment, joined));
         _commands.Add((JoinSignal, null));
         return joined.Task.WaitAsync(Safety.Timeout);
     }
@@ -112,7 +115,7 @@ internal sealed class ReceivedBatch(IReadOnlyList<EngineRequest> requests, Joine
                 if (index == JoinSignal)
                 {
                     _joins.TryDequeue(out var join);
-                    var arrivals = joiners?.Invoke(join.RowsInUse) ?? [];
+                    var arrivals = joiners?.Invoke(join.Moment) ?? [];
                     int before;
                     lock (_lock)
                     {

@@ -36,6 +36,61 @@ public sealed class JoiningTests
         Assert.Equal(2, joined.BatchSize); // it decoded beside "first"
     }
 
+    /// <summary>A live request 2 steps of 10 ms from its end, a prefill of 100 ms a request: it finishes first.</summary>
+    [Theory]
+    [InlineData(true)]
+    [InlineData(false)]
+    public async Task A_request_about_to_finish_finishes_before_others_join_unless_finish_first_is_off(bool finishFirst)
+    {
+        var options = Continuous();
+        options.FinishFirst = finishFirst;
+        await using var harness = BatcherHarness.Create(options, acceptsJoiners: true);
+        var first = harness.Enqueue("first");
+        var batch = await harness.Executor.NextBatchAsync();
+        var second = harness.Enqueue("second");
+        var nearItsEnd = new JoinMoment(RowsInUse: 1, StepsToSoonestFinish: 2, StepMs: 10, PrefillMsPerRequest: 100);
+
+        if (finishFirst)
+        {
+            Assert.Empty(await batch.JoinAsync(nearItsEnd));
+            Assert.Equal(1, harness.Batcher.QueueDepth);
+            harness.Clock.AdvanceMs(10);
+            Assert.Empty(await batch.JoinAsync(nearItsEnd with { StepsToSoonestFinish = 1 }));
+            batch.Finish(0);
+            await first.Within();
+            var next = await harness.Executor.NextBatchAsync(); // it left, the batch ended: the joiner runs on its own
+            Assert.Equal(["second"], next.Prompts);
+            next.Finish(0);
+        }
+        else
+        {
+            Assert.Equal(["second"], await batch.JoinAsync(nearItsEnd));
+            batch.Finish(0);
+            await first.Within();
+            batch.Finish(1);
+        }
+        var joined = await second.Within();
+        Assert.Equal(finishFirst ? 1 : 2, joined.BatchSize);
+    }
+
+    [Fact]
+    public async Task Joiners_held_back_for_one_prefill_time_join_though_a_request_is_still_close_to_its_end()
+    {
+        await using var harness = BatcherHarness.Create(Continuous(), acceptsJoiners: true);
+        var first = harness.Enqueue("first");
+        var batch = await harness.Executor.NextBatchAsync();
+        var second = harness.Enqueue("second");
+        var nearItsEnd = new JoinMoment(RowsInUse: 1, StepsToSoonestFinish: 5, StepMs: 10, PrefillMsPerRequest: 100);
+
+        Assert.Empty(await batch.JoinAsync(nearItsEnd));
+        harness.Clock.AdvanceMs(99);
+        Assert.Empty(await batch.JoinAsync(nearItsEnd));
+        harness.Clock.AdvanceMs(1);
+        Assert.Equal(["second"], await batch.JoinAsync(nearItsEnd));
+        batch.FinishAll();
+        await Task.WhenAll(first, second).Within();
+    }
+
     [Fact]
     public async Task Beams_count_as_rows_against_the_batch_size_at_formation_and_when_joining()
     {
@@ -255,7 +310,7 @@ public sealed class JoiningTests
         [MethodImpl(MethodImplOptions.NoInlining)]
         private static int AnswerJoiners(JoinerSource joiners, Action<int, EngineOutcome> onFinished, int index)
         {
-            foreach (var joiner in joiners(rowsInUse: 0)) onFinished(index++, TestRequests.Completed(joiner.Prompt, 1));
+            foreach (var joiner in joiners(JoinMoment.Rows(0))) onFinished(index++, TestRequests.Completed(joiner.Prompt, 1));
             return index;
         }
     }

@@ -72,6 +72,33 @@ public sealed class ContinuousBatchingEngineTests
         Assert.True(schedule.LatestJoinStep >= 3, "every request joined in the first steps");
     }
 
+    /// <summary>
+    /// What the batch reports when it asks for joiners: its rows (beams count), the steps left to the request nearest
+    /// its budget, step by step, and the measured cost of a step and of a prefill — the facts the finish-first rule
+    /// weighs (JoinDeferralTests).
+    /// </summary>
+    [Fact]
+    public void Each_ask_for_joiners_reports_the_rows_the_steps_to_the_soonest_finish_and_the_measured_costs()
+    {
+        var greedy = Request(7, Prompts[0], new GenerationSettings { NumBeams = 1, IgnoreEos = true, MaxNewTokens = 6 });
+        var beams = Request(8, Prompts[1], new GenerationSettings { NumBeams = 3, IgnoreEos = true, MaxNewTokens = 9 });
+        using var pool = Continuous(TestModels.Tiny);
+        var moments = new List<JoinMoment>();
+        var outcomes = RunJoining(pool.Primary, [greedy, beams], moment =>
+        {
+            moments.Add(moment);
+            return [];
+        });
+
+        Assert.All(outcomes, o => Completed(o));
+        // After the first step the greedy request has 5 of its 6 steps left; once it leaves, the beams' 9 count.
+        Assert.Equal([5, 4, 3, 2, 1, 3, 2, 1, 0], moments.Select(m => m.StepsToSoonestFinish));
+        Assert.Equal([4, 4, 4, 4, 4, 3, 3, 3, 0], moments.Select(m => m.RowsInUse));
+        Assert.Equal(0, moments[0].StepMs);                       // no step after the prefill yet
+        Assert.All(moments.Skip(1), m => Assert.True(m.StepMs > 0));
+        Assert.All(moments, m => Assert.True(m.PrefillMsPerRequest > 0));
+    }
+
     [Fact]
     public void A_joiner_cancelled_mid_decode_leaves_and_the_others_are_untouched()
     {
@@ -83,7 +110,7 @@ public sealed class ContinuousBatchingEngineTests
 
         using var pool = Continuous(TestModels.Tiny);
         int calls = 0;
-        var outcomes = RunJoining(pool.Primary, requests[..2], rowsInUse =>
+        var outcomes = RunJoining(pool.Primary, requests[..2], _ =>
         {
             calls++;
             if (calls == 2) return [cancelled, requests[2]];
@@ -243,8 +270,9 @@ public sealed class ContinuousBatchingEngineTests
 
         public int LatestJoinStep { get; private set; }
 
-        public IReadOnlyList<EngineRequest> Take(int rowsInUse)
+        public IReadOnlyList<EngineRequest> Take(JoinMoment moment)
         {
+            int rowsInUse = moment.RowsInUse;
             _step++;
             // An idle batch takes at least one (its queue would hold them), else it would end with requests left waiting.
             int wanted = rowsInUse == 0 ? random.Next(1, 3) : random.NextDouble() < 0.3 ? random.Next(1, 3) : 0;
