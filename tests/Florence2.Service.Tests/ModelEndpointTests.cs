@@ -25,6 +25,7 @@ public sealed class ModelEndpointTests
         Assert.Equal(mode, (string?)batching["mode"]);
         Assert.Equal(mode, (string?)batching["requested_mode"]);
         Assert.Null(batching["continuous_unavailable"]);
+        Assert.Equal(mode == "continuous", (bool?)batching["finish_first"]); // on by default, a continuous-mode rule
         Assert.Equal(6, (int?)batching["max_batch_size"]);
         Assert.Equal(5, (int?)batching["max_queue_delay_ms"]); // the test factory's setting
         Assert.Equal(40, (int?)batching["max_queue_size"]);
@@ -43,6 +44,19 @@ public sealed class ModelEndpointTests
         Assert.Equal("cohort", (string?)batching["mode"]);
         Assert.Equal("continuous", (string?)batching["requested_mode"]);
         Assert.False(string.IsNullOrWhiteSpace((string?)batching["continuous_unavailable"]));
+        Assert.False((bool?)batching["finish_first"]);
+    }
+
+    [Fact]
+    public async Task Finish_first_off_is_reported_off()
+    {
+        await using var factory = ServiceFactory.Tiny(Settings.Of(("Florence2:Batching:FinishFirst", false)));
+        using var client = await factory.CreateReadyClientAsync();
+
+        var batching = (await GetModelAsync(client))["batching"]!;
+
+        Assert.Equal("continuous", (string?)batching["mode"]);
+        Assert.False((bool?)batching["finish_first"]);
     }
 
     private static async Task<JsonNode> GetModelAsync(HttpClient client)

@@ -18,7 +18,7 @@ public static class ModelEndpoints
             .WithSummary("Describe the model being served")
             .WithDescription("The model's id, precision and execution provider, its instances, and the batching in effect " +
                 "(`continuous` or `cohort`, with the reason when continuous was asked for but the model's decoder does not " +
-                "allow it) with the queue's limits and depth now. 503 while the model loads, warms up or drains.")
+                "allow it), whether a request about to finish finishes before others join (finish-first), with the queue's limits and depth now. 503 while the model loads, warms up or drains.")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return app;
     }
@@ -26,7 +26,7 @@ public static class ModelEndpoints
     private static ModelDescription Describe(Florence2Model model) => new(model.Id, model.Dtype, model.Provider, model.ProviderReason,
         model.Instances,
         new BatchingDescription(Name(model.BatchingMode), Name(model.Batching.Mode), model.ContinuousBatchingUnavailable,
-            model.Batching.MaxBatchSize, model.Batching.MaxQueueDelayMs, model.Batching.MaxQueueSize, model.QueueDepth,
+            model.BatchingMode == BatchingMode.Continuous && model.Batching.FinishFirst, model.Batching.MaxBatchSize, model.Batching.MaxQueueDelayMs, model.Batching.MaxQueueSize, model.QueueDepth,
             model.RunningRequests));
 
     private static string Name(BatchingMode mode) => mode.ToString().ToLowerInvariant();

@@ -16,10 +16,14 @@ public sealed record ModelDescription(string Id, string Dtype, string Provider, 
 /// </param>
 /// <param name="RequestedMode">The mode configured (<c>Florence2:Batching:Mode</c>).</param>
 /// <param name="ContinuousUnavailable">Why continuous batching, asked for, is not in effect; null otherwise.</param>
+/// <param name="FinishFirst">
+/// True when a running request that would finish sooner than a joiner's prefill finishes before requests join
+/// (<c>Florence2:Batching:FinishFirst</c>, continuous mode only).
+/// </param>
 /// <param name="MaxBatchSize">Most requests (continuous: decoder rows, beams counted) decoding together per instance.</param>
 /// <param name="MaxQueueDelayMs">Longest a queued request waits for others to share its batch.</param>
 /// <param name="MaxQueueSize">Requests the queue holds before it refuses with 503.</param>
 /// <param name="QueueDepth">Requests waiting now.</param>
 /// <param name="RunningRequests">Requests the instances are running now.</param>
-public sealed record BatchingDescription(string Mode, string RequestedMode, string? ContinuousUnavailable, int MaxBatchSize,
+public sealed record BatchingDescription(string Mode, string RequestedMode, string? ContinuousUnavailable, bool FinishFirst, int MaxBatchSize,
     int MaxQueueDelayMs, int MaxQueueSize, int QueueDepth, int RunningRequests);
