@@ -115,6 +115,8 @@ public sealed record FixtureModelSpec
             if (!Quantization.WeightVariants.IsKnown(variant))
                 throw new ArgumentException($"Unknown weight variant '{variant}'. Known: {string.Join(", ", Quantization.WeightVariants.All)}.");
         }
+        if (Variants.Select(v => Quantization.WeightVariants.FileName("", v)).Distinct().Count() != Variants.Count)
+            throw new ArgumentException("Two weight variants would write the same files (fp16 and its float16-I/O form).");
         if (ScriptTokenIds is { } script)
         {
             // Decoder positions index the script table, which has one entry per position.

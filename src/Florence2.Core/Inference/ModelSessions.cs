@@ -64,6 +64,12 @@ public sealed class ModelSessions : IDisposable, IAsyncDisposable
                 try
                 {
                     var session = new InferenceSession(path, options);
+                    if (Float32Boundary.Needed(session))
+                    {
+                        // An fp16 file exported without keep_io_types: the same graph behind float32 inputs/outputs.
+                        session.Dispose();
+                        session = new InferenceSession(Float32Boundary.Wrap(path), options);
+                    }
                     opened.Add(session);
                     return session;
                 }

@@ -15,7 +15,14 @@ internal static class Float16Converter
 {
     private const float MaxFinite = 65504f;
 
-    public static void Apply(ModelProto model)
+    public static void Apply(ModelProto model) => Apply(model, keepIoTypes: true);
+
+    /// <param name="model">Converted in place.</param>
+    /// <param name="keepIoTypes">
+    /// False: the graph's float inputs and outputs become float16 themselves (no casts on entry or exit), as
+    /// onnxconverter-common writes without keep_io_types — a file the engine must feed and read in float16.
+    /// </param>
+    public static void Apply(ModelProto model, bool keepIoTypes)
     {
         var rewrite = new ModelRewrite(model);
         var main = model.Graph;
@@ -38,6 +45,12 @@ internal static class Float16Converter
             // If-branch outputs are internal values now computed in float16.
             if (graph != main)
                 foreach (var output in graph.Output.Where(IsFloat)) output.Type.TensorType.ElemType = (int)ElementType.Float16;
+        }
+
+        if (!keepIoTypes)
+        {
+            foreach (var value in main.Input.Concat(main.Output).Where(IsFloat)) value.Type.TensorType.ElemType = (int)ElementType.Float16;
+            return;
         }
 
         var entryCasts = new List<NodeProto>();

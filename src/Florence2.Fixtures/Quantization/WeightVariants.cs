@@ -22,7 +22,13 @@ public static class WeightVariants
             ["q4"] = ("_q4", FourBitQuantizer.ApplyMatMulNBits),
             ["q4f16"] = ("_q4f16", m => { FourBitQuantizer.ApplyMatMulNBits(m); Float16Converter.Apply(m); }),
             ["bnb4"] = ("_bnb4", FourBitQuantizer.ApplyBnb4),
+            // Not a hub variant (not in All): fp16 written without keep_io_types, float16 inputs and outputs, under
+            // the fp16 file names — for tests that the engine loads such a file (spec §2.4 leaves it possible).
+            [Float16Io] = ("_fp16", m => Float16Converter.Apply(m, keepIoTypes: false)),
         };
+
+    /// <summary>The test-only variant of <c>fp16</c> files with float16 inputs and outputs (it takes the <c>_fp16</c> names).</summary>
+    public const string Float16Io = "fp16-float16-io";
 
     /// <summary>Every variant besides fp32, in the order the writer writes them.</summary>
     public static IReadOnlyList<string> All { get; } = ["fp16", "q8", "int8", "uint8", "q4", "q4f16", "bnb4"];

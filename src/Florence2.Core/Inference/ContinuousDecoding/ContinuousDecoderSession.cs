@@ -24,6 +24,7 @@ internal static class ContinuousDecoderSession
                 reason = "the decoder keeps its weights in external data files";
                 return null;
             }
+            Float32Boundary.Apply(model); // float16 inputs/outputs (fp16 without keep_io_types) read as float32, as below
             if (!ContinuousDecoderRewrite.TryRewrite(model, decoderLayers, out reason)) return null;
             rewritten = model.ToByteArray();
         }
