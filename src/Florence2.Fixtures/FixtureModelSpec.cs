@@ -48,6 +48,12 @@ public sealed record FixtureModelSpec
     /// </summary>
     public bool OpaquePositions { get; init; }
 
+    /// <summary>
+    /// When true, the decoder's position offset (2) is folded into its Range's bounds, <c>Range(past + 2, total + 2)</c>,
+    /// instead of added after it — same numbers, the other shape an export may take.
+    /// </summary>
+    public bool FoldedPositionOffset { get; init; }
+
     public int EncoderHeadDim => DModel / EncoderAttentionHeads;
     public int DecoderHeadDim => DModel / DecoderAttentionHeads;
 

@@ -18,7 +18,7 @@ internal static class SpecFingerprint
             spec.MaxPositionEmbeddings, spec.VocabSize, spec.NumImageTokens,
             v.StemKernel, v.StemStride, v.StemPadding, string.Join(',', v.StageChannels), string.Join(',', v.StageDepths),
             spec.ScriptTokenIds is null ? "-" : string.Join(',', spec.ScriptTokenIds),
-            string.Join(',', spec.Variants), spec.OpaquePositions);
+            string.Join(',', spec.Variants), spec.OpaquePositions, spec.FoldedPositionOffset);
         var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text));
         return Convert.ToHexStringLower(hash.AsSpan(0, 8));
     }

@@ -23,10 +23,21 @@ internal sealed class DecoderPositions
     {
         _g = g;
         _spec = spec;
-        Shared = g.Range(pastLength, totalLength, g.ScalarInt64(1));
+        var offset = g.ScalarInt64(TransformerBlocks.PositionOffset);
         var batch = g.Unsqueeze(g.DimSize(TensorNames.InputsEmbeds, 0), 0);
-        var perRow = g.Expand(g.Unsqueeze(Shared, 0), g.Concat(0, batch, g.Int64s(1)));
-        _tableIndices = g.Add(perRow, g.ScalarInt64(TransformerBlocks.PositionOffset));
+        if (spec.FoldedPositionOffset)
+        {
+            // Range(past + 2, total + 2) read as it is: the offset folded into the Range's bounds.
+            var shifted = g.Range(g.Add(pastLength, offset), g.Add(totalLength, offset), g.ScalarInt64(1));
+            Shared = g.Sub(shifted, offset);
+            _tableIndices = g.Expand(g.Unsqueeze(shifted, 0), g.Concat(0, batch, g.Int64s(1)));
+        }
+        else
+        {
+            Shared = g.Range(pastLength, totalLength, g.ScalarInt64(1));
+            var perRow = g.Expand(g.Unsqueeze(Shared, 0), g.Concat(0, batch, g.Int64s(1)));
+            _tableIndices = g.Add(perRow, offset);
+        }
         RowPositions = g.Sub(_tableIndices, g.ScalarInt64(TransformerBlocks.PositionOffset));
     }
 

@@ -34,6 +34,7 @@ public sealed class ContinuousDecoderRewriteTests
     [Theory]
     [InlineData(PositionChain.Bart)]
     [InlineData(PositionChain.SplitOffset)]
+    [InlineData(PositionChain.FoldedIntoRange)]
     public void PositionOffsetAddedOnTheWayFromTheRange_IsKept(PositionChain chain)
     {
         var spec = new HandBuiltDecoder { Positions = chain };
@@ -78,6 +79,10 @@ public sealed class ContinuousDecoderRewriteTests
     [Fact]
     public void TableIndexedByAnythingButARange_IsRefused() =>
         AssertRefused(new HandBuiltDecoder { Positions = PositionChain.NotFromRange }, 2, "not from a Range");
+
+    [Fact]
+    public void RangeStartShiftedFromAnythingButThePastLength_IsRefused() =>
+        AssertRefused(new HandBuiltDecoder { Positions = PositionChain.ShiftedFromNotThePast }, 2, "not recognised as the past length");
 
     [Fact]
     public void FusedAttention_IsRefusedByName() =>

@@ -21,6 +21,12 @@ public enum PositionChain
 
     /// <summary>The table is indexed by the past length itself, not a Range.</summary>
     NotFromRange,
+
+    /// <summary>The +2 folded into the Range's bounds: Range(past + 2, past + n + 2) → Unsqueeze → Expand → Gather.</summary>
+    FoldedIntoRange,
+
+    /// <summary>Range(n + 2, …): a start shifted by a constant from a value that is not the past length.</summary>
+    ShiftedFromNotThePast,
 }
 
 /// <summary>
@@ -129,6 +135,10 @@ public sealed record HandBuiltDecoder
                 }),
                 g.Int64Scalar(1)]),
             PositionChain.NotFromRange => g.Node("Add", [PerRow(g.Node("Unsqueeze", [pastLength, g.Int64s(0)])), g.Int64Scalar(2)]),
+            PositionChain.FoldedIntoRange => PerRow(g.Node("Range", [g.Node("Add", [pastLength, g.Int64Scalar(2)]),
+                g.Node("Add", [g.Node("Add", [pastLength, newLength]), g.Int64Scalar(2)]), g.Int64Scalar(1)])),
+            PositionChain.ShiftedFromNotThePast => PerRow(g.Node("Range", [g.Node("Add", [newLength, g.Int64Scalar(2)]),
+                g.Node("Add", [g.Node("Add", [newLength, newLength]), g.Int64Scalar(2)]), g.Int64Scalar(1)])),
             _ => throw new ArgumentOutOfRangeException(nameof(Positions)),
         };
     }
