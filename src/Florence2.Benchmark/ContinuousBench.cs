@@ -36,9 +36,8 @@ internal sealed class ContinuousBench(BenchOptions options, LoadGenerator load, 
         await using var finishFirstOff = options.CompareFinishFirst
             ? await StartAsync(modelPath, ContinuousResult.Continuous, ContinuousResult.FinishFirstOff, (FinishFirstVariable, "false"))
             : null;
-        (string Mode, ServiceProcess Service)[] services = finishFirstOff is null
-            ? [(ContinuousResult.Cohort, cohort), (ContinuousResult.Continuous, continuous)]
-            : [(ContinuousResult.Cohort, cohort), (ContinuousResult.Continuous, continuous), (ContinuousResult.FinishFirstOff, finishFirstOff)];
+        List<(string Mode, ServiceProcess Service)> services = [(ContinuousResult.Cohort, cohort), (ContinuousResult.Continuous, continuous)];
+        if (finishFirstOff is not null) services.Add((ContinuousResult.FinishFirstOff, finishFirstOff));
 
         var modes = new List<BatchingModeReport>();
         foreach (var (mode, service) in services)
@@ -73,7 +72,7 @@ internal sealed class ContinuousBench(BenchOptions options, LoadGenerator load, 
     /// <see cref="BenchOptions.MixedRounds"/> rounds in each of which every mode runs one slice in turn (ABAB, not AA then
     /// BB), so a burst of other load on this shared machine falls on both modes; a mode's slices add up to its row.
     /// </summary>
-    private async Task<List<MixedRun>> InTurnsAsync(string title, (string Mode, ServiceProcess Service)[] services,
+    private async Task<List<MixedRun>> InTurnsAsync(string title, IReadOnlyList<(string Mode, ServiceProcess Service)> services,
         MixedLoad traffic, string loop, int clients, double? offeredRps,
         Func<ServiceProcess, int, Task<(List<ClassSample> Samples, double SendingSeconds)>> slice)
     {

@@ -24,12 +24,23 @@ internal sealed record CeilingBatch(string Name, int ShortRows, int LongRows, do
 /// </summary>
 /// <param name="CohortRows">Rows of a cohort, from the cohort service's closed-loop <c>florence2_batch_size</c> mean.</param>
 /// <param name="FullRows">Rows of a full batch: the closed loop's clients, at most MaxBatchSize.</param>
-/// <param name="CohortMsPerRequest">The cohort batch's compute over its rows.</param>
-/// <param name="IdealMsPerRequest">Mean compute per request of the two full batches (half the traffic of each class).</param>
-/// <param name="ThroughputCeiling">Cohort over ideal: the closed-loop throughput gain no scheduler can pass when the
-/// service's time is its engine's compute.</param>
-/// <param name="ShortAloneMs">One short request alone: the lowest latency a short request can have.</param>
-/// <param name="ShortP50Ceiling">The cohort service's open-loop short p50 over <paramref name="ShortAloneMs"/> (an upper bound, not a tight one).</param>
+/// <param name="Batches">The cohort, the full short batch, the full long batch and the short request alone, in that order.</param>
+/// <param name="CohortShortP50Ms">The cohort service's open-loop short-request p50; null when the open loop did not run.</param>
 internal sealed record ContinuousCeiling(int Repeats, int CohortRows, int FullRows, int ShortTokens, int LongTokens,
-    List<CeilingBatch> Batches, double CohortMsPerRequest, double IdealMsPerRequest, double ThroughputCeiling,
-    double ShortAloneMs, double? ShortP50Ceiling);
+    List<CeilingBatch> Batches, double? CohortShortP50Ms)
+{
+    /// <summary>The cohort batch's compute over its rows.</summary>
+    public double CohortMsPerRequest => Batches[0].ComputeMs / Batches[0].Rows;
+
+    /// <summary>The two full batches' compute over their rows (half the traffic is of each class).</summary>
+    public double IdealMsPerRequest => (Batches[1].ComputeMs + Batches[2].ComputeMs) / (Batches[1].Rows + Batches[2].Rows);
+
+    /// <summary>Cohort over ideal: the closed-loop throughput gain no scheduler can pass when the service's time is its engine's compute.</summary>
+    public double ThroughputCeiling => CohortMsPerRequest / IdealMsPerRequest;
+
+    /// <summary>One short request alone: the lowest latency a short request can have.</summary>
+    public double ShortAloneMs => Batches[3].ComputeMs;
+
+    /// <summary>The cohort service's open-loop short p50 over <see cref="ShortAloneMs"/> (an upper bound, not a tight one).</summary>
+    public double? ShortP50Ceiling => CohortShortP50Ms / ShortAloneMs;
+}

@@ -52,15 +52,10 @@ internal static class ContinuousCeilingBench
             }
         }
 
-        var (cohort, fullShort, fullLong, alone) = (best[0]!, best[1]!, best[2]!, best[3]!);
-        double cohortPerRequest = cohort.ComputeMs / cohort.Rows;
-        double idealPerRequest = (fullShort.ComputeMs + fullLong.ComputeMs) / (fullShort.Rows + fullLong.Rows);
-        double? cohortShortP50 = mixed.Run(ContinuousResult.Cohort, MixedRun.Open)?.Short.P50Ms;
         var ceiling = new ContinuousCeiling(repeats, cohortRows, fullRows, shortClass.Tokens, longClass.Tokens,
-            [cohort, fullShort, fullLong, alone], cohortPerRequest, idealPerRequest, cohortPerRequest / idealPerRequest,
-            alone.ComputeMs, cohortShortP50 / alone.ComputeMs);
-        Console.WriteLine($"  ceiling: cohort {cohortPerRequest:F0} ms/request, every step full {idealPerRequest:F0} ms/request " +
-            $"→ throughput gain ≤ {ceiling.ThroughputCeiling:F2}; short alone {alone.ComputeMs:F0} ms → short p50 gain ≤ {ceiling.ShortP50Ceiling:F2}");
+            [.. best.Select(b => b!)], mixed.Run(ContinuousResult.Cohort, MixedRun.Open)?.Short.P50Ms);
+        Console.WriteLine($"  ceiling: cohort {ceiling.CohortMsPerRequest:F0} ms/request, every step full {ceiling.IdealMsPerRequest:F0} ms/request " +
+            $"→ throughput gain ≤ {ceiling.ThroughputCeiling:F2}; short alone {ceiling.ShortAloneMs:F0} ms → short p50 gain ≤ {ceiling.ShortP50Ceiling:F2}");
         return ceiling;
     }
 

@@ -31,7 +31,7 @@ internal sealed class JoinDeferral(TimeProvider time)
     public void Joined() => _heldSince = null;
 
     /// <summary>A live request will finish sooner than one joiner's prefill would last (false while either is unknown).</summary>
-    internal static bool FinishesBeforeAPrefill(JoinMoment moment) =>
+    private static bool FinishesBeforeAPrefill(JoinMoment moment) =>
         moment.RowsInUse > 0 && moment.StepsToSoonestFinish > 0 && moment.StepMs > 0 && moment.PrefillMsPerRequest > 0
         && moment.StepsToSoonestFinish * moment.StepMs < moment.PrefillMsPerRequest;
 }

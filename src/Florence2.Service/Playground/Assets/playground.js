@@ -228,13 +228,22 @@
     if (polygons.length === 0) return;
     if (!scratchLayer || scratchLayer.width !== canvas.width || scratchLayer.height !== canvas.height)
       scratchLayer = new OffscreenCanvas(canvas.width, canvas.height);
+    // Only the polygons' bounds (a pixel beyond, for the antialiased edge) are cleared and laid over: an answer with
+    // many instances on a large image redraws on every slider move.
+    const points = polygons.flat();
+    const left = Math.max(0, Math.floor(Math.min(...points.map((p) => p.x))) - 1);
+    const top = Math.max(0, Math.floor(Math.min(...points.map((p) => p.y))) - 1);
+    const right = Math.min(canvas.width, Math.ceil(Math.max(...points.map((p) => p.x))) + 1);
+    const bottom = Math.min(canvas.height, Math.ceil(Math.max(...points.map((p) => p.y))) + 1);
+    if (right <= left || bottom <= top) return;
     const scratch = scratchLayer.getContext("2d");
-    scratch.clearRect(0, 0, scratchLayer.width, scratchLayer.height);
+    scratch.clearRect(left, top, right - left, bottom - top);
     scratch.fillStyle = css(colour);
     for (const polygon of polygons) scratch.fill(polygonPath(polygon), "evenodd");
     context.save();
     context.globalAlpha = FILL_ALPHA / 255;
-    context.drawImage(scratchLayer, 0, 0);
+    const [w, h] = [right - left, bottom - top];
+    context.drawImage(scratchLayer, left, top, w, h, left, top, w, h);
     context.restore();
   }
 
